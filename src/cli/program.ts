@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { registerExplain } from "./commands/explain.js";
+import { registerGraph } from "./commands/graph.js";
+import { registerSchema } from "./commands/schema.js";
+import { registerValidate } from "./commands/validate.js";
+import type { CliContext } from "./context.js";
+import { version } from "./version.js";
+
+/** The `migration-architect` command with every subcommand. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command("migration-architect")
+    .description("Plan and execute zero-downtime system migrations.")
+    .version(version(), "-V, --version")
+    .option("--debug", "print stack traces of unexpected errors")
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({
+      writeOut: (text) => context.out(text.trimEnd()),
+      writeErr: (text) => context.err(text.trimEnd()),
+    });
+  registerValidate(program, context);
+  registerExplain(program, context);
+  registerGraph(program, context);
+  registerSchema(program, context);
+  return program;
+}
