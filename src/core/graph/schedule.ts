@@ -84,7 +84,9 @@ export function schedule(dependencies: DependencyGraph, phaseOrder: readonly num
     let lengthMs = 0;
     for (const i of members) {
       const lvl = level[i] as number;
-      (groups[lvl] ??= []).push(i);
+      const group = groups[lvl];
+      if (group) group.push(i);
+      else groups[lvl] = [i];
       if (last === -1 || (finish[i] as number) > lengthMs) {
         last = i;
         lengthMs = finish[i] as number;
