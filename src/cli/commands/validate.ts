@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { sortDiagnostics } from "../../core/diagnostics/diagnostic.js";
+import { type Diagnostic, sortDiagnostics } from "../../core/diagnostics/diagnostic.js";
 import { BlueprintFileError, checkBlueprintFile } from "../../services/blueprint-file.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -22,16 +22,16 @@ export function registerValidate(program: Command, context: CliContext): void {
     )
     .action(async (files: string[], options: { json?: boolean; at?: string }) => {
       const at = parseAt(options.at);
-      const results = [];
+      const results: { file: string; valid: boolean; readable: boolean; diagnostics: Diagnostic[] }[] = [];
       let exit: number = EXIT.ok;
       for (const file of files) {
         try {
           const check = await checkBlueprintFile(file, { catalog: context.catalog, at });
-          results.push({ file, valid: check.valid, diagnostics: check.diagnostics });
+          results.push({ file, valid: check.valid, readable: true, diagnostics: check.diagnostics });
           if (!check.valid && exit === EXIT.ok) exit = EXIT.invalid;
         } catch (error) {
           if (!(error instanceof BlueprintFileError)) throw error;
-          results.push({ file, valid: false, diagnostics: [error.diagnostic] });
+          results.push({ file, valid: false, readable: false, diagnostics: [error.diagnostic] });
           exit = EXIT.usage;
         }
       }
@@ -39,6 +39,10 @@ export function registerValidate(program: Command, context: CliContext): void {
         context.out(JSON.stringify(files.length === 1 ? results[0] : { results }, null, 2));
       } else {
         for (const result of results) {
+          if (!result.readable) {
+            for (const d of result.diagnostics) context.err(formatDiagnostic(d));
+            continue;
+          }
           for (const d of sortDiagnostics(result.diagnostics)) context.out(formatDiagnostic(d));
           context.out(formatSummary(result.file, result.diagnostics));
         }

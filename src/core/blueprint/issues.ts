@@ -45,7 +45,8 @@ export function issuesToDiagnostics(
         ),
       );
     } else {
-      const message = issue.message.startsWith("Invalid input: ") ? issue.message.slice(15) : issue.message;
+      // zod says "Invalid input: expected number, received string"; the value itself says more.
+      const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
       diagnostics.push(
         diagnostic("MA004", path, `${describe(path)}: ${message}, got ${show(valueAt(raw, path))}`),
       );

@@ -1,5 +1,5 @@
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import { fail, ok, type Result } from "../result.js";
 import { issuesToDiagnostics } from "./issues.js";
@@ -122,12 +122,23 @@ function parseJson(text: string): Parsed {
 
 function parseYaml(text: string): Parsed {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // yaml's own uniqueKeys check compares every key with every other of its map, which takes
+  // minutes on a large map; duplicateKeys does the same check in linear time.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length) {
     return {
       diagnostics: doc.errors.slice(0, 5).map((e) => {
         const { line, col } = lineCounter.linePos(e.pos[0]);
         return { ...diagnostic("MA001", [], `YAML syntax: ${firstLine(e.message)}`), line, column: col };
+      }),
+    };
+  }
+  const duplicates = duplicateKeys(doc.contents, 5);
+  if (duplicates.length) {
+    return {
+      diagnostics: duplicates.map(({ key, offset }) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return { ...diagnostic("MA001", [], `YAML syntax: duplicate key '${key}' in a mapping`), line, column: col };
       }),
     };
   }
@@ -137,6 +148,27 @@ function parseYaml(text: string): Parsed {
   } catch (error) {
     return { diagnostics: [diagnostic("MA001", [], `YAML: ${firstLine((error as Error).message)}`)] };
   }
+}
+
+/** Keys that appear twice in one mapping, with the offset of the second; at most `limit`. */
+function duplicateKeys(root: unknown, limit: number): { key: string; offset: number }[] {
+  const found: { key: string; offset: number }[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length && found.length < limit) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key) && found.length < limit) found.push({ key: String(key), offset: (pair.key as { range?: number[] })?.range?.[0] ?? 0 });
+        seen.add(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return found;
 }
 
 function firstLine(message: string): string {

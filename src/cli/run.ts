@@ -1,0 +1,55 @@
+import { CommanderError } from "commander";
+import { defaultCatalog } from "../services/catalog.js";
+import type { CliContext } from "./context.js";
+import { EXIT } from "./exit-codes.js";
+import { buildProgram } from "./program.js";
+import { UsageError } from "./usage-error.js";
+
+/** Where the CLI writes. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Thrown by `context.exit` to end a command with its exit code. */
+class ExitRequest extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/**
+ * Runs the CLI with these arguments and returns the exit code. Never prints a stack trace unless
+ * `--debug` is given.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const debug = argv.includes("--debug");
+  const context: CliContext = {
+    out: io.out,
+    err: io.err,
+    exit: (code) => {
+      throw new ExitRequest(code);
+    },
+    catalog: defaultCatalog(),
+  };
+  const program = buildProgram(context).exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ExitRequest) return error.code;
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; usage mistakes with 2.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}`);
+      return EXIT.usage;
+    }
+    io.err(`internal error: ${(error as Error)?.message ?? String(error)}`);
+    if (debug) io.err((error as Error)?.stack ?? "");
+    else io.err("(run again with --debug for the stack trace, and please report it)");
+    return EXIT.internal;
+  }
+}
