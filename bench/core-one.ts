@@ -2,22 +2,29 @@
  * One measurement of the core benchmark, run in a fresh process by `core.bench.ts` so that its
  * peak RSS belongs to this blueprint alone:
  *
- *   node --expose-gc --import tsx bench/core-one.ts <file> <json|yaml> <steps> <repeats>
+ *   node --expose-gc --import tsx bench/core-one.ts <steps> [json|yaml] [repeats]
+ *
+ * It reads bench/tmp/core-<steps>.<format>, which `core.bench.ts` writes before starting it. Run
+ * alone (to profile: `node --cpu-prof --import tsx bench/core-one.ts 100000`), it generates the
+ * file first when it is missing; then its peak RSS includes the generation (`generated: true`).
  *
  * Each repetition reads the file, parses and validates it (`checkBlueprintText`), then explains
  * it (`explainBlueprint`), timed separately. Throws — exit code 1 — when the blueprint is not
  * valid. Prints one JSON line: the times of every repetition and the memory figures.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { checkBlueprintText } from "../src/core/check-blueprint.js";
 import { explainBlueprint } from "../src/core/explain.js";
+import { benchBlueprintPath, writeBenchBlueprint } from "./generate-blueprint.js";
 
 export interface CoreOneResult {
   file: string;
   format: "json" | "yaml";
   steps: number;
   repeats: number;
+  /** True when this process generated the file itself (run alone): its peak RSS includes that. */
+  generated: boolean;
   /** read + parse + validate, ms, per repetition */
   parse_validate_ms: number[];
   /** explainBlueprint, ms, per repetition */
@@ -98,12 +105,15 @@ function repeatOnce(file: string, format: "json" | "yaml", steps: number): Repet
 }
 
 function main(): void {
-  const [file, format, stepsArg, repeatsArg] = process.argv.slice(2);
-  if (!file || (format !== "json" && format !== "yaml") || !stepsArg || !repeatsArg) {
-    throw new Error("usage: core-one.ts <file> <json|yaml> <steps> <repeats>");
-  }
+  const [stepsArg, format = "json", repeatsArg = "1"] = process.argv.slice(2);
   const steps = Number(stepsArg);
   const repeats = Number(repeatsArg);
+  if (!Number.isInteger(steps) || steps < 1 || (format !== "json" && format !== "yaml") || !(repeats >= 1)) {
+    throw new Error("usage: core-one.ts <steps> [json|yaml] [repeats]");
+  }
+  const file = benchBlueprintPath(steps, format);
+  const generated = !existsSync(file);
+  if (generated) writeBenchBlueprint(steps, format);
 
   gc();
   const rssStart = process.memoryUsage().rss;
@@ -123,6 +133,7 @@ function main(): void {
     format,
     steps,
     repeats,
+    generated,
     parse_validate_ms: runs.map((r) => round(r.parseValidateMs)),
     explain_ms: runs.map((r) => round(r.explainMs)),
     diagnostics: (runs[runs.length - 1] as Repetition).diagnostics,

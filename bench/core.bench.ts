@@ -15,17 +15,13 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { stringify as toYaml } from "yaml";
 import type { CoreOneResult } from "./core-one.js";
-import { generateBlueprint } from "./generate-blueprint.js";
+import { BENCH_SEED, writeBenchBlueprint } from "./generate-blueprint.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TMP = path.join(ROOT, "bench", "tmp");
 const RESULTS = path.join(ROOT, "bench", "results");
 const CHILD = path.join(ROOT, "bench", "core-one.ts");
-const SEED = 20261124;
 const MB = 1024 * 1024;
 
 const TARGET_100K_MS = 2000;
@@ -62,19 +58,10 @@ function median(values: readonly number[]): number {
 }
 
 function runCase(c: Case): CaseResult {
-  const t0 = performance.now();
-  let doc: ReturnType<typeof generateBlueprint> | undefined = generateBlueprint(c.steps, SEED);
-  const t1 = performance.now();
-  const text = c.format === "json" ? JSON.stringify(doc) : toYaml(doc, { lineWidth: 0 });
-  const t2 = performance.now();
-  doc = undefined;
-  const file = path.join(TMP, `core-${c.steps}.${c.format}`);
-  writeFileSync(file, text);
-  const bytes = Buffer.byteLength(text);
-
+  const written = writeBenchBlueprint(c.steps, c.format, BENCH_SEED);
   const child = spawnSync(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", CHILD, file, c.format, String(c.steps), String(c.repeats)],
+    ["--expose-gc", "--import", "tsx", CHILD, String(c.steps), c.format, String(c.repeats)],
     { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * MB },
   );
   if (child.error) throw child.error;
@@ -85,13 +72,14 @@ function runCase(c: Case): CaseResult {
   }
   const last = child.stdout.trim().split("\n").pop() ?? "";
   const one = JSON.parse(last) as CoreOneResult;
+  if (one.generated) throw new Error(`core-one.ts did not find ${written.file}`);
   return {
     ...one,
-    file: path.relative(ROOT, file),
-    file_bytes: bytes,
-    file_mb: Math.round((bytes / MB) * 10) / 10,
-    generate_ms: Math.round(t1 - t0),
-    serialize_ms: Math.round(t2 - t1),
+    file: path.relative(ROOT, written.file),
+    file_bytes: written.bytes,
+    file_mb: Math.round((written.bytes / MB) * 10) / 10,
+    generate_ms: Math.round(written.generateMs),
+    serialize_ms: Math.round(written.serializeMs),
     parse_validate_median_ms: median(one.parse_validate_ms),
     explain_median_ms: median(one.explain_ms),
   };
@@ -127,11 +115,10 @@ function table(rows: CaseResult[]): string {
 }
 
 function main(): void {
-  mkdirSync(TMP, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
   const cpus = os.cpus();
   console.log(
-    `core benchmark: node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? "unknown cpu"}, seed ${SEED}`,
+    `core benchmark: node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? "unknown cpu"}, seed ${BENCH_SEED}`,
   );
 
   const rows: CaseResult[] = [];
@@ -177,7 +164,7 @@ function main(): void {
     cpu_count: cpus.length,
     cpu_model: cpus[0]?.model ?? "unknown",
     total_memory_mb: Math.round(os.totalmem() / MB),
-    seed: SEED,
+    seed: BENCH_SEED,
     units: { time: "ms", memory: "MiB (1024 × 1024 bytes)", file: "MiB" },
     cases: rows,
     ratio_10k_to_100k: { parse_validate: ratio, explain: explainRatio },

@@ -7,6 +7,11 @@
  * between phases points from an earlier phase to a later one); one postgres component `app-db`;
  * every step reversible with `{ inverse: true }` and without downtime.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { stringify as stringifyYaml } from "yaml";
 
 /** mulberry32: a small, fast, seeded 32-bit PRNG. Returns floats in [0, 1). */
 export function createRandom(seed: number): () => number {
@@ -198,4 +203,32 @@ export function generateBlueprint(steps: number, seed = 1): GeneratedBlueprintDo
     }
     return step;
   }
+}
+
+/** The seed every benchmark uses, so that every run measures the same documents. */
+export const BENCH_SEED = 20261124;
+
+/** Where the benchmark keeps a generated blueprint: bench/tmp/ (gitignored). */
+export function benchBlueprintPath(steps: number, format: "json" | "yaml"): string {
+  return fileURLToPath(new URL(`./tmp/core-${steps}.${format}`, import.meta.url));
+}
+
+/**
+ * Generates a blueprint and writes it as JSON (compact, as a machine would write it) or YAML to
+ * `benchBlueprintPath`. Returns the path, the size in bytes and the time each stage took.
+ */
+export function writeBenchBlueprint(
+  steps: number,
+  format: "json" | "yaml",
+  seed = BENCH_SEED,
+): { file: string; bytes: number; generateMs: number; serializeMs: number } {
+  const t0 = performance.now();
+  const doc = generateBlueprint(steps, seed);
+  const t1 = performance.now();
+  const text = format === "json" ? JSON.stringify(doc) : stringifyYaml(doc, { lineWidth: 0 });
+  const t2 = performance.now();
+  const file = benchBlueprintPath(steps, format);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return { file, bytes: Buffer.byteLength(text), generateMs: t1 - t0, serializeMs: t2 - t1 };
 }

@@ -75,7 +75,13 @@ describe("explain", () => {
   it("prints the risk table, critical path and rollback plans", async () => {
     const r = await cli("explain", EXAMPLE);
     expect(r.code).toBe(0);
-    for (const text of ["contract-email", "needed", "Critical path", "length 1m16s", "point-in-time to cp-expanded"]) {
+    for (const text of [
+      "contract-email",
+      "needed",
+      "Critical path",
+      "length 1m16s",
+      "point-in-time to cp-expanded",
+    ]) {
       expect(r.stdout).toContain(text);
     }
   });
@@ -136,9 +142,13 @@ describe("the real binary", () => {
   it("prints no stack trace on bad input, unless --debug", async () => {
     const run = promisify(execFile);
     const file = tempFile("garbage.yaml", "blueprint: [\n");
-    const result = await run(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "validate", file]).catch(
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const result = await run(process.execPath, [
+      "--import",
+      "tsx",
+      join(ROOT, "src/cli/main.ts"),
+      "validate",
+      file,
+    ]).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(result).toMatchObject({ code: 1 });
     expect(`${result.stdout}${result.stderr}`).toContain("MA001");
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);

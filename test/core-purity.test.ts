@@ -27,8 +27,7 @@ export function impurities(source: string): string[] {
   const info = ts.preProcessFile(source, true, true);
   for (const { fileName } of info.importedFiles) {
     const allowed =
-      fileName.startsWith(".") ||
-      PURE_PACKAGES.some((p) => fileName === p || fileName.startsWith(`${p}/`));
+      fileName.startsWith(".") || PURE_PACKAGES.some((p) => fileName === p || fileName.startsWith(`${p}/`));
     if (!allowed) problems.push(`imports ${fileName}`);
   }
   const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
@@ -47,7 +46,9 @@ function sourceFiles(dir: string): string[] {
 
 describe("the core is pure", () => {
   it("catches an import of node:fs (the check itself works)", () => {
-    expect(impurities('import { readFileSync } from "node:fs";\nexport const x = 1;')).toEqual(["imports node:fs"]);
+    expect(impurities('import { readFileSync } from "node:fs";\nexport const x = 1;')).toEqual([
+      "imports node:fs",
+    ]);
     expect(impurities('import fs from "fs";')).toEqual(["imports fs"]);
     expect(impurities('const net = await import("node:net");')).toEqual(["imports node:net"]);
     expect(impurities('import pg from "pg";')).toEqual(["imports pg"]);

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCodes } from "./commands/codes.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerSchema } from "./commands/schema.js";
@@ -21,5 +22,6 @@ export function buildProgram(context: CliContext): Command {
   registerExplain(program, context);
   registerGraph(program, context);
   registerSchema(program, context);
+  registerCodes(program, context);
   return program;
 }

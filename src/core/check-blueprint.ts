@@ -21,6 +21,7 @@ export function checkBlueprintText(
   const loaded = loadBlueprintText(text, options);
   if (!loaded.ok) return { diagnostics: loaded.diagnostics, valid: false };
   const validation = validateBlueprint(loaded.value.blueprint, options);
+  loaded.value.locator.prepare?.(validation.diagnostics.map((d) => d.path));
   const diagnostics = sortDiagnostics(
     validation.diagnostics.map((d) => located(d, loaded.value.locator, options.file)),
   );

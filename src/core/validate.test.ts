@@ -26,7 +26,9 @@ describe("graph", () => {
   });
 
   it("names a cycle in order and points at the edge that closes it", () => {
-    const result = validateBlueprint(blueprint({ p1: [step("a"), step("b"), step("c")] }, ["a>b", "b>c", "c>a"]));
+    const result = validateBlueprint(
+      blueprint({ p1: [step("a"), step("b"), step("c")] }, ["a>b", "b>c", "c>a"]),
+    );
     const d = result.diagnostics.find((x) => x.code === "MA103");
     expect(d?.message).toContain("a → b → c → a");
     expect(d?.path).toEqual(["blueprint", "dependency_graph", "edges", 2]);
@@ -90,7 +92,10 @@ describe("phases and schedule", () => {
   });
 
   it("gives an edge the risk of its `from` step unless the edge says otherwise", () => {
-    const bp = blueprint({ p1: [step("a", { risk: { complexity: 1 } }), step("b"), step("c")] }, ["a>b", "b>c"]);
+    const bp = blueprint({ p1: [step("a", { risk: { complexity: 1 } }), step("b"), step("c")] }, [
+      "a>b",
+      "b>c",
+    ]);
     bp.dependency_graph?.edges.push({ from: "a", to: "c", risk: 0.1 });
     const { analysis } = validateBlueprint(bp);
     expect(analysis.edgeRisks).toEqual([0.65, 0.5, 0.1]);
@@ -102,13 +107,23 @@ describe("risk and approvals", () => {
     {
       name: "postgres.drop_column",
       params: z.object({ table: z.string(), column: z.string() }),
-      risk: () => ({ complexity: 0.6, blast_radius: 0.8, reversibility_difficulty: 0.9, data_sensitivity: 0.7 }),
+      risk: () => ({
+        complexity: 0.6,
+        blast_radius: 0.8,
+        reversibility_difficulty: 0.9,
+        data_sensitivity: 0.7,
+      }),
       hasInverse: () => true,
     },
     {
       name: "postgres.sql",
       params: z.object({ sql: z.string() }),
-      risk: () => ({ complexity: 0.8, blast_radius: 0.5, reversibility_difficulty: 0.5, data_sensitivity: 0.5 }),
+      risk: () => ({
+        complexity: 0.8,
+        blast_radius: 0.5,
+        reversibility_difficulty: 0.5,
+        data_sensitivity: 0.5,
+      }),
       hasInverse: () => false,
     },
   ]);
@@ -138,9 +153,12 @@ describe("risk and approvals", () => {
   });
 
   it("scores unknown actions conservatively, not as zero", () => {
-    const { analysis, diagnostics } = validateBlueprint(blueprint({ p1: [step("k", { action: "kubernetes.scale", component: "k8s" })] }, [], {
-      source_state: { components: [{ id: "k8s", kind: "kubernetes" }] },
-    }), { catalog });
+    const { analysis, diagnostics } = validateBlueprint(
+      blueprint({ p1: [step("k", { action: "kubernetes.scale", component: "k8s" })] }, [], {
+        source_state: { components: [{ id: "k8s", kind: "kubernetes" }] },
+      }),
+      { catalog },
+    );
     expect(analysis.risks[0]?.composite).toBe(0.5);
     expect(diagnostics.map((d) => d.code)).toEqual(["MA502"]);
   });
@@ -159,14 +177,26 @@ describe("risk and approvals", () => {
 
   it("rejects unknown actions of a known adapter, and bad params", () => {
     const bp = blueprint({
-      p1: [
-        step("a", { action: "postgres.drop_colum" }),
-        drop({ id: "b", params: { table: "users" } }),
-      ],
+      p1: [step("a", { action: "postgres.drop_colum" }), drop({ id: "b", params: { table: "users" } })],
     });
     const ds = validateBlueprint(bp, { catalog }).diagnostics;
-    expect(ds.find((d) => d.code === "MA501")?.path).toEqual(["blueprint", "phases", 0, "steps", 0, "action"]);
-    expect(ds.find((d) => d.code === "MA503")?.path).toEqual(["blueprint", "phases", 0, "steps", 1, "params", "column"]);
+    expect(ds.find((d) => d.code === "MA501")?.path).toEqual([
+      "blueprint",
+      "phases",
+      0,
+      "steps",
+      0,
+      "action",
+    ]);
+    expect(ds.find((d) => d.code === "MA503")?.path).toEqual([
+      "blueprint",
+      "phases",
+      0,
+      "steps",
+      1,
+      "params",
+      "column",
+    ]);
   });
 });
 
@@ -193,9 +223,21 @@ describe("rollbacks", () => {
 
   it("rejects inverse: true for an action that has none", () => {
     const catalog = createCatalog([
-      { name: "postgres.sql", params: z.object({ sql: z.string() }), risk: () => ({ complexity: 0.8, blast_radius: 0.5, reversibility_difficulty: 0.5, data_sensitivity: 0.5 }), hasInverse: () => false },
+      {
+        name: "postgres.sql",
+        params: z.object({ sql: z.string() }),
+        risk: () => ({
+          complexity: 0.8,
+          blast_radius: 0.5,
+          reversibility_difficulty: 0.5,
+          data_sensitivity: 0.5,
+        }),
+        hasInverse: () => false,
+      },
     ]);
-    expect(codes(blueprint({ p1: [step("a", { rollback: { inverse: true } })] }), { catalog })).toEqual(["MA203"]);
+    expect(codes(blueprint({ p1: [step("a", { rollback: { inverse: true } })] }), { catalog })).toEqual([
+      "MA203",
+    ]);
   });
 
   it("rejects checkpoints after phases that do not exist", () => {
@@ -208,7 +250,9 @@ describe("rollbacks", () => {
 
 describe("constraints", () => {
   it("rejects a step whose downtime exceeds max_downtime", () => {
-    const bp = blueprint({ p1: [step("a", { downtime: "30s" })] }, [], { constraints: { max_downtime: "0s" } });
+    const bp = blueprint({ p1: [step("a", { downtime: "30s" })] }, [], {
+      constraints: { max_downtime: "0s" },
+    });
     const d = validateBlueprint(bp).diagnostics.find((x) => x.code === "MA301");
     expect(d?.path).toEqual(["blueprint", "phases", 0, "steps", 0, "downtime"]);
   });
@@ -223,11 +267,15 @@ describe("constraints", () => {
   });
 
   it.each([0, 101, -5])("rejects canary_percentage %d", (pct) => {
-    expect(codes(blueprint({ p1: [step("a")] }, [], { constraints: { canary_percentage: pct } }))).toContain("MA305");
+    expect(codes(blueprint({ p1: [step("a")] }, [], { constraints: { canary_percentage: pct } }))).toContain(
+      "MA305",
+    );
   });
 
   it("reports a group wider than max_parallelism", () => {
-    const bp = blueprint({ p1: [step("a"), step("b"), step("c")] }, [], { constraints: { max_parallelism: 2 } });
+    const bp = blueprint({ p1: [step("a"), step("b"), step("c")] }, [], {
+      constraints: { max_parallelism: 2 },
+    });
     expect(codes(bp)).toContain("MA306");
   });
 

@@ -1,4 +1,8 @@
-import { checkStepActions } from "./actions/check-actions.js";
+import {
+  checkStepActions,
+  type MissingAdapters,
+  missingAdapterDiagnostics,
+} from "./actions/check-actions.js";
 import { approvalThreshold } from "./blueprint/effective.js";
 import type { Blueprint, Component } from "./blueprint/schema.js";
 import { listSteps, type StepRef } from "./blueprint/step-index.js";
@@ -87,6 +91,7 @@ export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions
   diagnostics.push(...checkCheckpoints(blueprint));
   const threshold = approvalThreshold(blueprint);
   const risks: StepRisk[] = [];
+  const missing: MissingAdapters = new Map();
   const approvals: boolean[] = [];
   for (const ref of steps) {
     const component = components.get(ref.step.component);
@@ -100,7 +105,7 @@ export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions
       );
     }
     diagnostics.push(...checkStepRollback(ref, catalog));
-    diagnostics.push(...checkStepActions(ref, catalog, components));
+    diagnostics.push(...checkStepActions(ref, catalog, components, missing));
     const scored = scoreStep(ref, catalog, {
       component,
       discovery: options.discovery?.get(ref.step.component),
@@ -121,7 +126,7 @@ export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions
   }
 
   diagnostics.push(...checkConstraints(blueprint, steps, schedule, { at: options.at }));
-  collapseMissingAdapters(diagnostics);
+  diagnostics.push(...missingAdapterDiagnostics(missing));
 
   const edgeRisks = (blueprint.dependency_graph?.edges ?? []).map((edge) => {
     if (edge.risk !== undefined) return edge.risk;
@@ -176,36 +181,4 @@ function checkPhaseIds(blueprint: Blueprint, components: ReadonlyMap<string, Com
     });
   });
   return diagnostics;
-}
-
-/**
- * An adapter missing from the build would otherwise give one MA502 per step; one per adapter,
- * at its first use, with the count, says the same without drowning the rest.
- */
-function collapseMissingAdapters(diagnostics: Diagnostic[]): void {
-  const first = new Map<string, { index: number; count: number }>();
-  const drop = new Set<number>();
-  diagnostics.forEach((d, index) => {
-    if (d.code !== "MA502") return;
-    const adapter = /adapter '([^']+)'/.exec(d.message)?.[1] ?? "";
-    const seen = first.get(adapter);
-    if (seen) {
-      seen.count++;
-      drop.add(index);
-    } else first.set(adapter, { index, count: 1 });
-  });
-  for (const [adapter, { index, count }] of first) {
-    const d = diagnostics[index] as Diagnostic;
-    if (count > 1) {
-      diagnostics[index] = {
-        ...d,
-        message: `adapter '${adapter}' is not available in this build: ${count} steps and rollbacks use it; their params are not checked and their risk is set conservatively`,
-      };
-    }
-  }
-  let write = 0;
-  for (let read = 0; read < diagnostics.length; read++) {
-    if (!drop.has(read)) diagnostics[write++] = diagnostics[read] as Diagnostic;
-  }
-  diagnostics.length = write;
 }

@@ -3,15 +3,19 @@ import type { StepRef } from "../blueprint/step-index.js";
 import { type ActionCatalog, adapterOf } from "../catalog/catalog.js";
 import { type Diagnostic, type DocPath, diagnostic } from "../diagnostics/diagnostic.js";
 
+/** Adapters used by the blueprint but missing from the build: where first used, and how often. */
+export type MissingAdapters = Map<string, { path: DocPath; uses: number }>;
+
 /**
  * Checks a step's action (and its rollback action) against the catalogue: known action (MA501),
- * adapter in this build (MA502), valid params (MA503) and an adapter that matches the component's
- * kind (MA504).
+ * valid params (MA503) and an adapter that matches the component's kind (MA504). Uses of an
+ * adapter missing from the build are tallied in `missing`, for one MA502 per adapter.
  */
 export function checkStepActions(
   ref: StepRef,
   catalog: ActionCatalog,
   components: ReadonlyMap<string, Component>,
+  missing: MissingAdapters,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const { step, path } = ref;
@@ -47,15 +51,15 @@ export function checkStepActions(
     const rules = catalog.get(action);
     if (!rules) {
       const adapter = adapterOf(action);
-      diagnostics.push(
-        catalog.hasAdapter(adapter)
-          ? diagnostic("MA501", actionPath, `${what}: the ${adapter} adapter has no action '${action}'`)
-          : diagnostic(
-              "MA502",
-              actionPath,
-              `${what}: adapter '${adapter}' is not available in this build; params of ${action} are not checked and its risk is set conservatively`,
-            ),
-      );
+      if (catalog.hasAdapter(adapter)) {
+        diagnostics.push(
+          diagnostic("MA501", actionPath, `${what}: the ${adapter} adapter has no action '${action}'`),
+        );
+      } else {
+        const seen = missing.get(adapter);
+        if (seen) seen.uses++;
+        else missing.set(adapter, { path: actionPath, uses: 1 });
+      }
       return;
     }
     const parsed = rules.params.safeParse(params ?? {});
@@ -70,4 +74,15 @@ export function checkStepActions(
       );
     }
   }
+}
+
+/** One MA502 per adapter missing from the build, at its first use, with the number of uses. */
+export function missingAdapterDiagnostics(missing: MissingAdapters): Diagnostic[] {
+  return [...missing].map(([adapter, { path, uses }]) =>
+    diagnostic(
+      "MA502",
+      path,
+      `adapter '${adapter}' is not available in this build (${uses === 1 ? "1 use" : `${uses} steps and rollbacks use it`}): params are not checked and risk is set conservatively`,
+    ),
+  );
 }

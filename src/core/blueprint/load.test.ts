@@ -45,10 +45,12 @@ describe("loading YAML", () => {
   });
 
   it("reports a wrong type deep inside a step with its path and position", () => {
-    const text = YAML_TEXT.replace("acton:", "action:").replace("5 minutes", "5m").replace(
-      "rollback: { inverse: true }",
-      "rollback: { inverse: true }\n          risk: { complexity: high }",
-    );
+    const text = YAML_TEXT.replace("acton:", "action:")
+      .replace("5 minutes", "5m")
+      .replace(
+        "rollback: { inverse: true }",
+        "rollback: { inverse: true }\n          risk: { complexity: high }",
+      );
     const result = loadBlueprintText(text);
     expect(result.diagnostics).toHaveLength(1);
     expect(result.diagnostics[0]).toMatchObject({
@@ -83,7 +85,12 @@ describe("loading YAML", () => {
 
   it("refuses an alias bomb", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    for (let i = 1; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(", ")}]`,
+      );
     const result = loadBlueprintText(bomb.join("\n"));
     expect(result.ok).toBe(false);
     expect(result.diagnostics[0]?.code).toBe("MA001");
@@ -107,7 +114,9 @@ describe("loading JSON", () => {
     expect(cycle?.message).toContain("a → b → a");
     const lines = text.split("\n");
     // the edge that closes the cycle is the second `"from"` of the edges
-    const closing = lines.findIndex((l, i) => l.includes('"from": "b"') && lines[i + 1]?.includes('"to": "a"'));
+    const closing = lines.findIndex(
+      (l, i) => l.includes('"from": "b"') && lines[i + 1]?.includes('"to": "a"'),
+    );
     expect(cycle?.line).toBe(closing); // the `{` line before `"from"`
   });
 
@@ -128,7 +137,12 @@ describe("saving", () => {
   it("round-trips: load → save → load gives an equal blueprint", () => {
     const original = blueprint(
       {
-        p1: [step("a", { risk: { complexity: 0.2 }, rollback: { manual: "multi\nline: instructions", level: 2 } })],
+        p1: [
+          step("a", {
+            risk: { complexity: 0.2 },
+            rollback: { manual: "multi\nline: instructions", level: 2 },
+          }),
+        ],
         p2: [step("b", { params: { sql: "SELECT 'a: b' -- #" }, description: "yes" })],
       },
       ["a>b"],

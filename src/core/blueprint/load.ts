@@ -78,6 +78,7 @@ export function loadBlueprintText(text: string, options: LoadOptions = {}): Resu
   const result = BlueprintDocument.safeParse(raw);
   if (!result.success) {
     const diagnostics = issuesToDiagnostics(result.error.issues, raw, BlueprintDocument);
+    locator.prepare?.(diagnostics.map((d) => d.path));
     return fail(sortDiagnostics(diagnostics.map((d) => located(d, locator, file))));
   }
   return ok({ blueprint: result.data.blueprint, format, locator });
@@ -138,7 +139,11 @@ function parseYaml(text: string): Parsed {
     return {
       diagnostics: duplicates.map(({ key, offset }) => {
         const { line, col } = lineCounter.linePos(offset);
-        return { ...diagnostic("MA001", [], `YAML syntax: duplicate key '${key}' in a mapping`), line, column: col };
+        return {
+          ...diagnostic("MA001", [], `YAML syntax: duplicate key '${key}' in a mapping`),
+          line,
+          column: col,
+        };
       }),
     };
   }
@@ -160,7 +165,8 @@ function duplicateKeys(root: unknown, limit: number): { key: string; offset: num
       const seen = new Set<unknown>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        if (seen.has(key) && found.length < limit) found.push({ key: String(key), offset: (pair.key as { range?: number[] })?.range?.[0] ?? 0 });
+        if (seen.has(key) && found.length < limit)
+          found.push({ key: String(key), offset: (pair.key as { range?: number[] })?.range?.[0] ?? 0 });
         seen.add(key);
         stack.push(pair.value);
       }

@@ -1,3 +1,4 @@
+import { DirectedGraph } from "graphology";
 import type { Blueprint } from "../blueprint/schema.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import type { DependencyGraph } from "./dependency-graph.js";
@@ -14,15 +15,25 @@ export function orderPhases(
   blueprint: Blueprint,
   dependencies: DependencyGraph,
 ): { order: number[] | undefined; diagnostics: Diagnostic[] } {
-  const count = blueprint.phases.length;
-  const after: Set<number>[] = blueprint.phases.map(() => new Set<number>());
+  // The phase graph: a node per phase (keyed by list index, as ids may repeat until MA101 is
+  // fixed), an edge p → q when a step of q depends on a step of p. mergeEdge keeps one edge per pair.
+  const phases = new DirectedGraph();
+  blueprint.phases.forEach((_, index) => {
+    phases.addNode(String(index));
+  });
   dependencies.steps.forEach((ref, index) => {
     for (const succ of dependencies.successors[index] ?? []) {
       const target = dependencies.steps[succ]?.phaseIndex;
-      if (target !== undefined && target !== ref.phaseIndex) after[ref.phaseIndex]?.add(target);
+      if (target !== undefined && target !== ref.phaseIndex)
+        phases.mergeEdge(String(ref.phaseIndex), String(target));
     }
   });
-  const adjacency = after.map((set) => [...set].sort((a, b) => a - b));
+  const adjacency = blueprint.phases.map((_, index) =>
+    phases
+      .outNeighbors(String(index))
+      .map(Number)
+      .sort((a, b) => a - b),
+  );
   const cycle = findCycle(adjacency);
   if (cycle) {
     const names = cycle.map((i) => blueprint.phases[i]?.id ?? String(i));
@@ -37,8 +48,8 @@ export function orderPhases(
       ],
     };
   }
-  const inDegree = new Array<number>(count).fill(0);
-  for (const targets of adjacency) for (const t of targets) inDegree[t] = (inDegree[t] ?? 0) + 1;
+  const count = blueprint.phases.length;
+  const inDegree = blueprint.phases.map((_, index) => phases.inDegree(String(index)));
   const done = new Array<boolean>(count).fill(false);
   const order: number[] = [];
   while (order.length < count) {

@@ -1,4 +1,3 @@
-import { topologicalSort } from "graphology-dag";
 import { stepDowntimeMs, stepDurationMs } from "../blueprint/effective.js";
 import type { DependencyGraph } from "./dependency-graph.js";
 
@@ -25,6 +24,8 @@ export interface CriticalPath {
 export interface Schedule {
   /** Step indexes in a topological order. */
   order: number[];
+  /** Step indexes in the order they run: phase by phase, topologically inside each. */
+  runOrder: number[];
   phases: PhaseSchedule[];
   /** Per step index: its group (level) inside its phase. */
   level: Int32Array;
@@ -42,7 +43,7 @@ export interface Schedule {
 export function schedule(dependencies: DependencyGraph, phaseOrder: readonly number[]): Schedule {
   const { steps, byId, predecessors } = dependencies;
   const n = steps.length;
-  const order = topologicalSort(dependencies.graph).map((id) => (byId.get(id) as { index: number }).index);
+  const order = topologicalOrder(dependencies);
   const level = new Int32Array(n);
   const finish = new Float64Array(n);
   const startMs = new Float64Array(n);
@@ -101,5 +102,43 @@ export function schedule(dependencies: DependencyGraph, phaseOrder: readonly num
     phases.push({ phaseIndex, groups, startMs: clock, lengthMs });
     clock += lengthMs;
   }
-  return { order, phases, level, startMs, criticalPath: { steps: path, totalMs: clock, downtimeMs } };
+  const phaseRank = new Int32Array(phaseOrder.length);
+  phaseOrder.forEach((phaseIndex, rank) => {
+    phaseRank[phaseIndex] = rank;
+  });
+  const buckets: number[][] = phaseOrder.map(() => []);
+  for (const i of order) buckets[phaseRank[steps[i]?.phaseIndex ?? 0] as number]?.push(i);
+  const runOrder = buckets.flat();
+  return {
+    order,
+    runOrder,
+    phases,
+    level,
+    startMs,
+    criticalPath: { steps: path, totalMs: clock, downtimeMs },
+  };
+}
+
+/**
+ * Kahn's algorithm on the adjacency lists, seeded and fed in list order, so the order is
+ * deterministic. (The graph is known to be acyclic here.)
+ */
+function topologicalOrder(dependencies: DependencyGraph): number[] {
+  const { steps, byId, successors, predecessors } = dependencies;
+  const n = steps.length;
+  const inDegree = new Int32Array(n);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    inDegree[i] = predecessors[i]?.length ?? 0;
+    const ref = steps[i];
+    // a duplicate id's step is not part of the graph
+    if (inDegree[i] === 0 && ref && byId.get(ref.step.id) === ref) order.push(i);
+  }
+  for (let head = 0; head < order.length; head++) {
+    for (const next of successors[order[head] as number] ?? []) {
+      inDegree[next] = (inDegree[next] as number) - 1;
+      if (inDegree[next] === 0) order.push(next);
+    }
+  }
+  return order;
 }

@@ -3,7 +3,10 @@ import { step } from "../../../test/support/blueprints.js";
 import { approvalHolds, stepHash } from "./approval.js";
 
 describe("approvals", () => {
-  const original = step("drop-phone", { action: "postgres.drop_column", params: { table: "users", column: "phone" } });
+  const original = step("drop-phone", {
+    action: "postgres.drop_column",
+    params: { table: "users", column: "phone" },
+  });
   const approval = {
     step_id: original.id,
     step_hash: stepHash(original),

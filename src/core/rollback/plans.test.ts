@@ -7,7 +7,12 @@ import { cascadingRollback, pointInTimeRollback, type RollbackBasis, selectiveRo
 function basis(): RollbackBasis {
   const bp = blueprint(
     {
-      p1: [step("a"), step("b"), step("c"), step("d", { rollback: { manual: "restore users from backup", level: 2 } })],
+      p1: [
+        step("a"),
+        step("b"),
+        step("c"),
+        step("d", { rollback: { manual: "restore users from backup", level: 2 } }),
+      ],
       p2: [step("e", { rollback: { inverse: true, level: 1 } })],
       p3: [step("f")],
     },
@@ -27,7 +32,8 @@ function basis(): RollbackBasis {
   return { blueprint: bp, dependencies: analysis.dependencies, schedule: analysis.schedule };
 }
 
-const ids = (r: ReturnType<typeof cascadingRollback>) => (r.ok ? r.value.steps.map((s) => s.step_id) : r.diagnostics);
+const ids = (r: ReturnType<typeof cascadingRollback>) =>
+  r.ok ? r.value.steps.map((s) => s.step_id) : r.diagnostics;
 
 describe("cascading rollback", () => {
   it("undoes the step and every dependent, dependents first", () => {

@@ -70,7 +70,10 @@ export function pointInTimeRollback(basis: RollbackBasis, checkpointId: string):
       ),
     ]);
   }
-  const phaseRank = phaseRanks(basis);
+  const phaseRank: number[] = [];
+  basis.schedule.phases.forEach((p, rank) => {
+    phaseRank[p.phaseIndex] = rank;
+  });
   const after = phaseRank[phaseIndex] as number;
   const selected = basis.dependencies.steps
     .filter((ref) => (phaseRank[ref.phaseIndex] as number) > after)
@@ -127,29 +130,13 @@ function descendants(dependencies: DependencyGraph, start: number[], includeStar
   return seen;
 }
 
-function phaseRanks(basis: RollbackBasis): number[] {
-  const rank: number[] = [];
-  basis.schedule.phases.forEach((p, r) => {
-    rank[p.phaseIndex] = r;
-  });
-  return rank;
-}
-
 function plan(basis: RollbackBasis, type: RollbackType, target: string, selected: Set<number>): RollbackPlan {
   const { dependencies, schedule } = basis;
-  const phaseRank = phaseRanks(basis);
-  const topoRank = new Int32Array(dependencies.steps.length);
-  schedule.order.forEach((index, rank) => {
-    topoRank[index] = rank;
-  });
-  const ordered = [...selected].sort(
-    (a, b) =>
-      (phaseRank[dependencies.steps[b]?.phaseIndex as number] as number) -
-        (phaseRank[dependencies.steps[a]?.phaseIndex as number] as number) ||
-      (topoRank[b] as number) - (topoRank[a] as number),
-  );
   const steps: RollbackPlanStep[] = [];
-  for (const index of ordered) {
+  // Walk the run order backwards: the last step to run is the first to undo.
+  for (let r = schedule.runOrder.length - 1; r >= 0; r--) {
+    const index = schedule.runOrder[r] as number;
+    if (!selected.has(index)) continue;
     const ref = dependencies.steps[index];
     if (!ref) continue;
     const operation = rollbackOperation(ref.step.action, ref.step.params ?? {}, ref.step.rollback);
