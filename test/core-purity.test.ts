@@ -22,7 +22,7 @@ const PURE_PACKAGES = [
 const PROCESS_GLOBAL = /(?<![.\w$])(process|Deno|Bun)\s*\.\s*\w/;
 
 /** What is impure about one source file: its forbidden imports and globals. */
-export function impurities(source: string): string[] {
+function impurities(source: string): string[] {
   const problems: string[] = [];
   const info = ts.preProcessFile(source, true, true);
   for (const { fileName } of info.importedFiles) {
