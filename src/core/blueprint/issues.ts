@@ -1,7 +1,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import { type Diagnostic, type DocPath, diagnostic } from "../diagnostics/diagnostic.js";
-import { DURATION_MESSAGE } from "./schema.js";
+import { DURATION_MESSAGE, DURATION_RANGE_MESSAGE } from "./schema.js";
 
 /** At most this many schema diagnostics are reported; a summary line stands for the rest. */
 export const MAX_SCHEMA_DIAGNOSTICS = 200;
@@ -32,7 +32,7 @@ export function issuesToDiagnostics(
           ),
         );
       }
-    } else if (issue.message === DURATION_MESSAGE) {
+    } else if (issue.message === DURATION_MESSAGE || issue.message === DURATION_RANGE_MESSAGE) {
       diagnostics.push(
         diagnostic("MA006", path, `${describe(path)}: ${DURATION_MESSAGE}, got ${show(valueAt(raw, path))}`),
       );

@@ -1,8 +1,9 @@
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import { fail, ok, type Result } from "../result.js";
 import { issuesToDiagnostics } from "./issues.js";
+import { MAX_NESTING, nestingDepth } from "./nesting.js";
 import { type Blueprint, BlueprintDocument } from "./schema.js";
 import {
   computeLineStarts,
@@ -54,6 +55,20 @@ export function loadBlueprintText(text: string, options: LoadOptions = {}): Resu
     ]);
   }
   const format = options.format ?? (text.trimStart().startsWith("{") ? "json" : "yaml");
+  const nesting = nestingDepth(text);
+  if (nesting.offset !== -1) {
+    const { line, column } = positionAt(computeLineStarts(text), nesting.offset);
+    return fail([
+      withFile(
+        {
+          ...diagnostic("MA001", [], `the document nests deeper than ${MAX_NESTING} levels of [ and {`),
+          line,
+          column,
+        },
+        file,
+      ),
+    ]);
+  }
   const parsed = format === "json" ? parseJson(text) : parseYaml(text);
   if ("diagnostics" in parsed) return fail(parsed.diagnostics.map((d) => withFile(d, file)));
   const { raw, locator } = parsed;
@@ -122,34 +137,32 @@ function parseJson(text: string): Parsed {
 }
 
 function parseYaml(text: string): Parsed {
-  const lineCounter = new LineCounter();
   // yaml's own uniqueKeys check compares every key with every other of its map, which takes
   // minutes on a large map; duplicateKeys does the same check in linear time.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length) {
+    // Positions from the text itself: the LineCounter misses line breaks inside some error tokens.
+    const lines = computeLineStarts(text);
     return {
-      diagnostics: doc.errors.slice(0, 5).map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return { ...diagnostic("MA001", [], `YAML syntax: ${firstLine(e.message)}`), line, column: col };
-      }),
+      diagnostics: doc.errors.slice(0, 5).map((e) => ({
+        ...diagnostic("MA001", [], `YAML syntax: ${firstLine(e.message)}`),
+        ...positionAt(lines, e.pos[0]),
+      })),
     };
   }
   const duplicates = duplicateKeys(doc.contents, 5);
   if (duplicates.length) {
+    const lines = computeLineStarts(text);
     return {
-      diagnostics: duplicates.map(({ key, offset }) => {
-        const { line, col } = lineCounter.linePos(offset);
-        return {
-          ...diagnostic("MA001", [], `YAML syntax: duplicate key '${key}' in a mapping`),
-          line,
-          column: col,
-        };
-      }),
+      diagnostics: duplicates.map(({ key, offset }) => ({
+        ...diagnostic("MA001", [], `YAML syntax: duplicate key '${key}' in a mapping`),
+        ...positionAt(lines, offset),
+      })),
     };
   }
   try {
     // The alias limit stops a "billion laughs" document from expanding without bound.
-    return { raw: doc.toJS({ maxAliasCount: 1000 }), locator: yamlLocator(doc, lineCounter) };
+    return { raw: doc.toJS({ maxAliasCount: 1000 }), locator: yamlLocator(doc, text) };
   } catch (error) {
     return { diagnostics: [diagnostic("MA001", [], `YAML: ${firstLine((error as Error).message)}`)] };
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DURATION_PATTERN } from "./duration.js";
+import { DURATION_PATTERN, parseDuration } from "./duration.js";
 
 /**
  * The blueprint format of DESIGN.md §3, as zod schemas. Every object is strict: an unknown key is
@@ -19,9 +19,16 @@ export const Id = z.string().min(1).max(200).regex(ID_PATTERN, {
   error: "expected an id: letters, digits, '-', '_', '.', ':' (starting with a letter or digit)",
 });
 
+/** The longest duration a blueprint may state: a year. Longer is a typo, and breaks date arithmetic. */
+export const MAX_DURATION_MS = 365 * 86_400_000;
+export const DURATION_RANGE_MESSAGE = "a duration may be at most a year (365d)";
+
 export const Duration = z
   .string({ error: DURATION_MESSAGE })
   .regex(DURATION_PATTERN, { error: DURATION_MESSAGE })
+  .refine((text) => (parseDuration(text) ?? Number.POSITIVE_INFINITY) <= MAX_DURATION_MS, {
+    error: DURATION_RANGE_MESSAGE,
+  })
   .meta({ description: 'A duration: "0s", "500ms", "5m", "1h30m".' });
 
 const Factor = z.number().min(0).max(1);

@@ -1,5 +1,5 @@
 import { visit } from "jsonc-parser";
-import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node as YamlNode } from "yaml";
+import { type Document, isMap, isScalar, isSeq, type Node as YamlNode } from "yaml";
 import type { DocPath } from "../diagnostics/diagnostic.js";
 
 export interface SourcePosition {
@@ -19,7 +19,12 @@ export interface SourceLocator {
 }
 
 /** Locates paths in YAML through the document's nodes and their ranges. */
-export function yamlLocator(doc: Document, lines: LineCounter): SourceLocator {
+export function yamlLocator(doc: Document, text: string): SourceLocator {
+  let lines: number[] | undefined;
+  const position = (offset: number): SourcePosition => {
+    lines ??= computeLineStarts(text);
+    return positionAt(lines, offset);
+  };
   return {
     locate(path, at) {
       let node: unknown = doc.contents;
@@ -31,7 +36,7 @@ export function yamlLocator(doc: Document, lines: LineCounter): SourceLocator {
           const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === part);
           if (!pair) break;
           const keyStart = rangeStart(pair.key);
-          if (last && at === "key" && keyStart !== undefined) return position(lines, keyStart);
+          if (last && at === "key" && keyStart !== undefined) return position(keyStart);
           node = pair.value;
           offset = rangeStart(node) ?? keyStart ?? offset;
         } else if (isSeq(node) && typeof part === "number") {
@@ -41,14 +46,9 @@ export function yamlLocator(doc: Document, lines: LineCounter): SourceLocator {
           offset = rangeStart(node) ?? offset;
         } else break;
       }
-      return offset === undefined ? undefined : position(lines, offset);
+      return offset === undefined ? undefined : position(offset);
     },
   };
-}
-
-function position(lines: LineCounter, offset: number): SourcePosition {
-  const { line, col } = lines.linePos(offset);
-  return { line, column: col };
 }
 
 function rangeStart(node: unknown): number | undefined {
@@ -167,10 +167,20 @@ function scanJson(
   );
 }
 
-/** Offsets where each line starts, for offset → line:column. */
+/**
+ * Offsets where each line starts, for offset → line:column. A line ends at `\r\n`, `\n` or a lone
+ * `\r`, as in editors and in jsonc-parser, so every position agrees whichever found it.
+ */
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
   return starts;
 }
 

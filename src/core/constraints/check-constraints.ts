@@ -88,12 +88,13 @@ export function checkConstraints(
         }
         if (!options.at || !schedule) continue;
         const start = new Date(options.at.getTime() + (schedule.startMs[ref.index] ?? 0));
-        if (remainingInWindowMs(window, start) < span) {
+        // A start beyond the dates a Date can hold is outside every window.
+        if (Number.isNaN(start.getTime()) || remainingInWindowMs(window, start) < span) {
           diagnostics.push(
             diagnostic(
               "MA303",
               [...ref.path, "downtime"],
-              `step '${ref.step.id}' has downtime and would run at ${start.toISOString()}, outside the window ${constraints.maintenance_window.start}–${constraints.maintenance_window.end} ${window.timezone}`,
+              `step '${ref.step.id}' has downtime and would run at ${Number.isNaN(start.getTime()) ? "a time past any calendar" : start.toISOString()}, outside the window ${constraints.maintenance_window.start}–${constraints.maintenance_window.end} ${window.timezone}`,
             ),
           );
         }
