@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/run.js";
 
@@ -13,7 +13,12 @@ async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  // Colours are on when CI is set (picocolors' rule); the assertions read plain text.
+  return {
+    code,
+    stdout: stripVTControlCharacters(out.join("\n")),
+    stderr: stripVTControlCharacters(err.join("\n")),
+  };
 }
 
 function tempFile(name: string, text: string): string {
