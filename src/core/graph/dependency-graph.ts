@@ -19,6 +19,8 @@ export interface DependencyGraph {
   predecessors: number[][];
   /** True when the graph has no cycle and every edge names a step. */
   acyclic: boolean;
+  /** Step indexes in a topological order (complete when `acyclic`). */
+  order: number[];
 }
 
 /**
@@ -49,12 +51,12 @@ export function buildDependencyGraph(
   const successors: number[][] = steps.map(() => []);
   const predecessors: number[][] = steps.map(() => []);
   let dangling = false;
-  // Edge keys from·n+to: exact in a double for any blueprint that fits in 64 MB.
-  const seenEdges = new Set<number>();
-  const n = steps.length;
+  // A step's successors are few, so a repeated edge is found by scanning them; a step with many
+  // gets a Set, so that no blueprint makes this quadratic.
+  const wide = new Map<number, Set<number>>();
   const edges = blueprint.dependency_graph?.edges ?? [];
   edges.forEach((edge, index) => {
-    const path = ["blueprint", "dependency_graph", "edges", index];
+    const path = () => ["blueprint", "dependency_graph", "edges", index];
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
     if (!from || !to) {
@@ -67,7 +69,7 @@ export function buildDependencyGraph(
           diagnostics.push(
             diagnostic(
               "MA102",
-              [...path, end],
+              [...path(), end],
               `edge ${edge.from} → ${edge.to}: no step has the id '${edge[end]}'`,
             ),
           );
@@ -75,13 +77,17 @@ export function buildDependencyGraph(
       }
       return;
     }
-    const key = from.index * n + to.index;
-    if (seenEdges.has(key)) {
-      diagnostics.push(diagnostic("MA105", path, `edge ${edge.from} → ${edge.to} is listed more than once`));
+    const out = successors[from.index] as number[];
+    const set = wide.get(from.index);
+    if (set ? set.has(to.index) : out.includes(to.index)) {
+      diagnostics.push(
+        diagnostic("MA105", path(), `edge ${edge.from} → ${edge.to} is listed more than once`),
+      );
       return;
     }
-    seenEdges.add(key);
-    successors[from.index]?.push(to.index);
+    out.push(to.index);
+    if (set) set.add(to.index);
+    else if (out.length > 32) wide.set(from.index, new Set(out));
     predecessors[to.index]?.push(from.index);
   });
 
@@ -97,7 +103,10 @@ export function buildDependencyGraph(
     }
   });
 
-  const cycle = findCycle(successors);
+  // Kahn's order proves the graph acyclic in linear time; only when it falls short is the slower
+  // search run, to name the cycle.
+  const order = topologicalOrder(steps, byId, successors, predecessors);
+  const cycle = order.length < byId.size ? findCycle(successors) : undefined;
   if (cycle) {
     const names = cycle.map((i) => steps[i]?.step.id ?? String(i));
     const first = steps[cycle[0] as number] as StepRef;
@@ -112,7 +121,35 @@ export function buildDependencyGraph(
   }
 
   return {
-    graph: { steps, byId, successors, predecessors, acyclic: !cycle && !dangling },
+    graph: { steps, byId, successors, predecessors, acyclic: !cycle && !dangling, order },
     diagnostics,
   };
+}
+
+/**
+ * Kahn's algorithm on the adjacency lists, seeded and fed in list order, so the order is
+ * deterministic. Steps on or behind a cycle are left out.
+ */
+function topologicalOrder(
+  steps: readonly StepRef[],
+  byId: ReadonlyMap<string, StepRef>,
+  successors: readonly number[][],
+  predecessors: readonly number[][],
+): number[] {
+  const n = steps.length;
+  const inDegree = new Int32Array(n);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    inDegree[i] = predecessors[i]?.length ?? 0;
+    const ref = steps[i];
+    // a duplicate id's step is not part of the graph
+    if (inDegree[i] === 0 && ref && byId.get(ref.step.id) === ref) order.push(i);
+  }
+  for (let head = 0; head < order.length; head++) {
+    for (const next of successors[order[head] as number] ?? []) {
+      inDegree[next] = (inDegree[next] as number) - 1;
+      if (inDegree[next] === 0) order.push(next);
+    }
+  }
+  return order;
 }

@@ -43,7 +43,7 @@ export interface Schedule {
 export function schedule(dependencies: DependencyGraph, phaseOrder: readonly number[]): Schedule {
   const { steps, byId, predecessors } = dependencies;
   const n = steps.length;
-  const order = topologicalOrder(dependencies);
+  const order = dependencies.order;
   const level = new Int32Array(n);
   const finish = new Float64Array(n);
   const startMs = new Float64Array(n);
@@ -117,28 +117,4 @@ export function schedule(dependencies: DependencyGraph, phaseOrder: readonly num
     startMs,
     criticalPath: { steps: path, totalMs: clock, downtimeMs },
   };
-}
-
-/**
- * Kahn's algorithm on the adjacency lists, seeded and fed in list order, so the order is
- * deterministic. (The graph is known to be acyclic here.)
- */
-function topologicalOrder(dependencies: DependencyGraph): number[] {
-  const { steps, byId, successors, predecessors } = dependencies;
-  const n = steps.length;
-  const inDegree = new Int32Array(n);
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) {
-    inDegree[i] = predecessors[i]?.length ?? 0;
-    const ref = steps[i];
-    // a duplicate id's step is not part of the graph
-    if (inDegree[i] === 0 && ref && byId.get(ref.step.id) === ref) order.push(i);
-  }
-  for (let head = 0; head < order.length; head++) {
-    for (const next of successors[order[head] as number] ?? []) {
-      inDegree[next] = (inDegree[next] as number) - 1;
-      if (inDegree[next] === 0) order.push(next);
-    }
-  }
-  return order;
 }
