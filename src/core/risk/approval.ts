@@ -16,7 +16,12 @@ export interface Approval {
  * edit to the step — params, rollback, risk, anything — gives another hash and voids the approval.
  */
 export function stepHash(step: Step): string {
-  return `sha256:${bytesToHex(sha256(utf8ToBytes(stringify(step) ?? "")))}`;
+  return contentHash(step);
+}
+
+/** sha256 of a value's canonical JSON (keys sorted): `sha256:…`. Blueprints are stored under it. */
+export function contentHash(value: unknown): string {
+  return `sha256:${bytesToHex(sha256(utf8ToBytes(stringify(value) ?? "")))}`;
 }
 
 /** A step needs approval when its composite risk exceeds the threshold. */

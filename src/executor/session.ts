@@ -1,0 +1,119 @@
+import type { Adapter, Connected, Snapshot } from "../adapters/types.js";
+import type { Blueprint, Component } from "../core/blueprint/schema.js";
+import { createCatalog } from "../core/catalog/catalog.js";
+import { hasErrors } from "../core/diagnostics/diagnostic.js";
+import { type BlueprintAnalysis, validateBlueprint } from "../core/validate.js";
+import type { RunRecord } from "../store/types.js";
+import { adapterOf, type ExecutorDeps } from "./deps.js";
+import { Journal } from "./journal.js";
+
+/** A live component: its declaration, its adapter, its connection. */
+export interface LiveComponent {
+  component: Component;
+  adapter: Adapter<unknown>;
+  connected: Connected<unknown>;
+}
+
+/** Everything one process holds while it drives a run. */
+export interface RunSession {
+  deps: ExecutorDeps;
+  run: RunRecord;
+  blueprint: Blueprint;
+  analysis: BlueprintAnalysis;
+  journal: Journal;
+  components: Map<string, LiveComponent>;
+  /** Aborted to pause in-flight steps (rollback protocol, step 1). */
+  abort: AbortController;
+  release: Array<() => Promise<void>>;
+}
+
+/** The catalogue of this build's adapters, for validation. */
+export function catalogOf(deps: ExecutorDeps) {
+  return createCatalog(deps.adapters.flatMap((a) => a.actions));
+}
+
+/**
+ * Opens a session on a run: validates its blueprint again (the core has the last word), takes
+ * each component's lock, and connects. A component already held by another run fails here, with
+ * the holder named, before anything is touched.
+ */
+export async function openSession(
+  deps: ExecutorDeps,
+  run: RunRecord,
+  blueprint: Blueprint,
+): Promise<RunSession> {
+  const validation = validateBlueprint(blueprint, { catalog: catalogOf(deps) });
+  if (hasErrors(validation.diagnostics)) {
+    const first = validation.diagnostics.find((d) => d.severity === "error");
+    throw new Error(
+      `the blueprint is not valid: ${first?.code} ${first?.message} (run migration-architect validate)`,
+    );
+  }
+  const session: RunSession = {
+    deps,
+    run,
+    blueprint,
+    analysis: validation.analysis,
+    journal: new Journal(deps.store, run.id, deps.observe),
+    components: new Map(),
+    abort: new AbortController(),
+    release: [],
+  };
+  try {
+    for (const component of usedComponents(validation.analysis)) {
+      const adapter = adapterOf(deps, component.kind);
+      const connected = await adapter.connect(component, deps.env);
+      session.release.push(() => connected.close());
+      const unlock = await adapter.lock(connected.connection, `${deps.holder} (run ${run.id})`);
+      session.release.unshift(unlock);
+      session.components.set(component.id, { component, adapter, connected });
+    }
+  } catch (error) {
+    await closeSession(session);
+    throw error;
+  }
+  return session;
+}
+
+/** Releases the locks and closes the connections. */
+export async function closeSession(session: RunSession): Promise<void> {
+  for (const release of session.release.splice(0)) {
+    await release().catch(() => undefined);
+  }
+}
+
+/** The components that steps or health checks use, in declaration order (target state last). */
+function usedComponents(analysis: BlueprintAnalysis): Component[] {
+  const used = new Set<string>();
+  for (const ref of analysis.steps) used.add(ref.step.component);
+  for (const phase of analysis.blueprint.phases)
+    for (const c of phase.health_checks ?? []) used.add(c.component);
+  return [...analysis.components.values()].filter((c) => used.has(c.id));
+}
+
+/** Snapshots every live component: the state a rollback must restore. */
+export async function snapshotAll(session: RunSession): Promise<Record<string, Snapshot>> {
+  const out: Record<string, Snapshot> = {};
+  for (const [id, live] of session.components)
+    out[id] = await live.adapter.snapshot(live.connected.connection, id);
+  return out;
+}
+
+/** The components whose snapshots differ, with what differs. */
+export function compareSnapshots(
+  before: Record<string, Snapshot>,
+  after: Record<string, Snapshot>,
+): { component: string; fingerprint: boolean; tables: string[] }[] {
+  const differences = [];
+  for (const [id, b] of Object.entries(before)) {
+    const a = after[id];
+    if (!a) continue;
+    const tables = [...new Set([...Object.keys(b.checksums), ...Object.keys(a.checksums)])].filter(
+      (t) => b.checksums[t] !== a.checksums[t],
+    );
+    if (b.fingerprint !== a.fingerprint || tables.length) {
+      differences.push({ component: id, fingerprint: b.fingerprint !== a.fingerprint, tables });
+    }
+  }
+  return differences;
+}

@@ -1,0 +1,87 @@
+import type { ActionDef, StepContext } from "../adapters/types.js";
+import type { StepRef } from "../core/blueprint/step-index.js";
+import type { LiveComponent, RunSession } from "./session.js";
+
+/** The action definition behind a name, with the component to run it on. */
+export function actionFor(
+  session: RunSession,
+  actionName: string,
+  componentId: string,
+): {
+  def: ActionDef<Record<string, unknown>, unknown>;
+  live: LiveComponent;
+} {
+  const live = session.components.get(componentId);
+  if (!live) throw new Error(`component '${componentId}' is not connected`);
+  const def = live.adapter.actions.find((a) => a.name === actionName);
+  if (!def) throw new Error(`the ${live.adapter.kind} adapter has no action '${actionName}'`);
+  return { def, live };
+}
+
+function contextFor(
+  session: RunSession,
+  ref: StepRef,
+  progress: Record<string, unknown> | undefined,
+): StepContext {
+  let current = progress;
+  return {
+    runId: session.run.id,
+    stepId: ref.step.id,
+    signal: session.abort.signal,
+    log: (message) => {
+      void session.journal.record("step.log", { phase_id: ref.phase.id, step_id: ref.step.id }, { message });
+    },
+    progress: {
+      get: () => current,
+      set: async (value) => {
+        current = value;
+        await session.deps.store.setStepProgress(session.run.id, ref.step.id, value);
+      },
+    },
+  };
+}
+
+/**
+ * Runs one step: running → apply → verify → succeeded, or → failed with the error. A step found
+ * `running` after a crash is verified first: if its effect is in place it is done, otherwise it is
+ * applied again (actions are idempotent).
+ */
+export async function runStep(
+  session: RunSession,
+  ref: StepRef,
+  resume: { wasRunning: boolean; progress?: Record<string, unknown> },
+): Promise<void> {
+  const { step, phase } = ref;
+  const started = Date.now();
+  try {
+    const { def, live } = actionFor(session, step.action, step.component);
+    const params = def.params.parse(step.params ?? {});
+    const connection = live.connected.connection;
+    if (resume.wasRunning && (await def.verify(connection, params))) {
+      await session.journal.step(phase.id, step.id, "succeeded", {
+        resumed: true,
+        note: "already applied before the crash",
+      });
+      return;
+    }
+    await session.journal.step(phase.id, step.id, "running", {
+      action: step.action,
+      description: def.describe(params),
+    });
+    const outcome = await def.apply(connection, params, contextFor(session, ref, resume.progress));
+    if (!(await def.verify(connection, params))) {
+      throw new Error(`${step.action} finished, but its effect is not in place (verify failed)`);
+    }
+    await session.journal.step(phase.id, step.id, "succeeded", {
+      duration_ms: Date.now() - started,
+      figures: outcome.figures ?? {},
+      notes: outcome.notes ?? [],
+    });
+  } catch (error) {
+    await session.journal.step(phase.id, step.id, "failed", {
+      duration_ms: Date.now() - started,
+      error: (error as Error).message ?? String(error),
+    });
+    throw error;
+  }
+}
