@@ -256,3 +256,51 @@ describe("the executor", () => {
     expect(fakes.calls).toEqual(["put b"]);
   });
 });
+
+describe("rollbacks a person asks for", () => {
+  const three = () =>
+    blueprint(
+      {
+        p1: { steps: [put("a", "a")] },
+        p2: { steps: [put("b", "b")] },
+        p3: { steps: [put("c", "c"), put("d", "d")] },
+      },
+      [
+        ["a", "b"],
+        ["b", "c"],
+      ],
+    );
+  const withCheckpoint = () => {
+    const bp = three();
+    bp.rollback_strategy = { type: "point-in-time", checkpoints: [{ id: "cp-1", after_phase: "p1" }] };
+    return bp;
+  };
+
+  it("rolls a completed run back to the source", async () => {
+    const { requestRollback } = await import("../src/executor/request-rollback.js");
+    const run = await runToEnd(three());
+    expect(run.status).toBe("completed");
+    const back = await requestRollback(deps, run.id, { kind: "all" });
+    expect(back.status).toBe("rolled_back");
+    expect(fakes.system("fake:kv").size).toBe(0);
+  });
+
+  it("rolls back to a checkpoint, keeping the phases before it", async () => {
+    const { requestRollback } = await import("../src/executor/request-rollback.js");
+    const run = await runToEnd(withCheckpoint());
+    const back = await requestRollback(deps, run.id, { kind: "checkpoint", checkpoint: "cp-1" });
+    expect(back.status).toBe("rolled_back");
+    expect([...fakes.system("fake:kv").keys()]).toEqual(["a"]);
+  });
+
+  it("refuses a selective rollback that leaves a dependent step, naming it", async () => {
+    const { requestRollback, RollbackRefused } = await import("../src/executor/request-rollback.js");
+    const run = await runToEnd(three());
+    const refused = requestRollback(deps, run.id, { kind: "steps", steps: ["b"] });
+    await expect(refused).rejects.toBeInstanceOf(RollbackRefused);
+    await expect(refused).rejects.toThrow("step 'c' stays, and it depends on 'b'");
+    const ok = await requestRollback(deps, run.id, { kind: "steps", steps: ["d"] });
+    expect(ok.status).toBe("rolled_back");
+    expect([...fakes.system("fake:kv").keys()].sort()).toEqual(["a", "b", "c"]);
+  });
+});
