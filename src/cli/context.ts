@@ -1,4 +1,6 @@
+import type { Adapter } from "../adapters/types.js";
 import type { ActionCatalog } from "../core/catalog/catalog.js";
+import type { OpenRuntime } from "../services/runtime.js";
 
 /** What every command gets: where to write, how to exit, and the shared services. */
 export interface CliContext {
@@ -6,4 +8,9 @@ export interface CliContext {
   err(text: string): void;
   exit(code: number): void;
   catalog: ActionCatalog;
+  /** The adapters of this build. */
+  adapters: ReadonlyArray<Adapter<unknown>>;
+  /** Opens the store and adapters, for the commands that run blueprints. */
+  openRuntime: OpenRuntime;
+  env: Readonly<Record<string, string | undefined>>;
 }

@@ -6,6 +6,8 @@ export const EXIT = {
   invalid: 1,
   /** Wrong usage, or a file that cannot be read or is too large. */
   usage: 2,
+  /** A run stopped to wait for a human: an approval, a rollback confirmation, a manual step. */
+  waiting: 3,
   /** An unexpected internal error (a bug: please report it with --debug output). */
   internal: 70,
 } as const;

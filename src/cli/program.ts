@@ -1,7 +1,11 @@
 import { Command } from "commander";
+import { registerCheck } from "./commands/check.js";
 import { registerCodes } from "./commands/codes.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerGraph } from "./commands/graph.js";
+import { registerRun } from "./commands/run.js";
+import { registerRunCommands } from "./commands/runs.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CliContext } from "./context.js";
@@ -18,9 +22,13 @@ export function buildProgram(context: CliContext): Command {
       writeOut: (text) => context.out(text.trimEnd()),
       writeErr: (text) => context.err(text.trimEnd()),
     });
+  registerDemo(program, context);
   registerValidate(program, context);
   registerExplain(program, context);
   registerGraph(program, context);
+  registerRun(program, context);
+  registerRunCommands(program, context);
+  registerCheck(program, context);
   registerSchema(program, context);
   registerCodes(program, context);
   return program;

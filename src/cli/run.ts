@@ -1,5 +1,7 @@
 import { CommanderError } from "commander";
+import { adapters } from "../adapters/registry.js";
 import { defaultCatalog } from "../services/catalog.js";
+import { runtimeOpener } from "../services/open-runtime.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { buildProgram } from "./program.js";
@@ -31,6 +33,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new ExitRequest(code);
     },
     catalog: defaultCatalog(),
+    adapters,
+    env: process.env,
+    openRuntime: runtimeOpener(adapters, process.env),
   };
   const program = buildProgram(context).exitOverride();
   for (const command of program.commands) command.exitOverride();

@@ -1,11 +1,7 @@
-import { type ActionCatalog, type ActionRules, createCatalog } from "../core/catalog/catalog.js";
+import { actionRules } from "../adapters/registry.js";
+import { type ActionCatalog, createCatalog } from "../core/catalog/catalog.js";
 
-/**
- * The actions this build knows, gathered from the adapters. Adapters add their actions' rules to
- * this list as they are built; an action missing here is validated for shape only (MA502).
- */
-const ACTIONS: readonly ActionRules[] = [];
-
+/** The actions this build knows, gathered from the adapters' registry. */
 export function defaultCatalog(): ActionCatalog {
-  return createCatalog(ACTIONS);
+  return createCatalog(actionRules());
 }

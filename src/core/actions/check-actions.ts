@@ -1,5 +1,7 @@
+import { closest, distance } from "fastest-levenshtein";
 import type { Component } from "../blueprint/schema.js";
 import type { StepRef } from "../blueprint/step-index.js";
+import { ACTION_NAMES } from "../catalog/action-names.js";
 import { type ActionCatalog, adapterOf } from "../catalog/catalog.js";
 import { type Diagnostic, type DocPath, diagnostic } from "../diagnostics/diagnostic.js";
 
@@ -50,16 +52,16 @@ export function checkStepActions(
   ) {
     const rules = catalog.get(action);
     if (!rules) {
-      const adapter = adapterOf(action);
-      if (catalog.hasAdapter(adapter)) {
-        diagnostics.push(
-          diagnostic("MA501", actionPath, `${what}: the ${adapter} adapter has no action '${action}'`),
-        );
-      } else {
-        const seen = missing.get(adapter);
-        if (seen) seen.uses++;
-        else missing.set(adapter, { path: actionPath, uses: 1 });
+      if (!ACTION_NAMES.has(action)) {
+        diagnostics.push(unknownAction(action, actionPath, what));
+        return;
       }
+      // A catalogue action this build does not have yet: tallied per adapter, or per action when
+      // the adapter is here but the action is not.
+      const key = catalog.hasAdapter(adapterOf(action)) ? action : adapterOf(action);
+      const seen = missing.get(key);
+      if (seen) seen.uses++;
+      else missing.set(key, { path: actionPath, uses: 1 });
       return;
     }
     const parsed = rules.params.safeParse(params ?? {});
@@ -76,13 +78,22 @@ export function checkStepActions(
   }
 }
 
-/** One MA502 per adapter missing from the build, at its first use, with the number of uses. */
+/**
+ * One MA502 per adapter (or, for an adapter this build has, per action) missing from the build,
+ * at its first use, with the number of uses.
+ */
 export function missingAdapterDiagnostics(missing: MissingAdapters): Diagnostic[] {
-  return [...missing].map(([adapter, { path, uses }]) =>
+  return [...missing].map(([name, { path, uses }]) =>
     diagnostic(
       "MA502",
       path,
-      `adapter '${adapter}' is not available in this build (${uses === 1 ? "1 use" : `${uses} steps and rollbacks use it`}): params are not checked and risk is set conservatively`,
+      `${name.includes(".") ? "action" : "adapter"} '${name}' is not available in this build (${uses === 1 ? "1 use" : `${uses} steps and rollbacks use it`}): params are not checked and risk is set conservatively`,
     ),
   );
+}
+
+function unknownAction(action: string, path: DocPath, what: string): Diagnostic {
+  const near = closest(action, [...ACTION_NAMES]);
+  const suggestion = distance(action, near) <= 3 ? ` (did you mean '${near}'?)` : "";
+  return diagnostic("MA501", path, `${what}: no action '${action}' in the catalogue${suggestion}`);
 }

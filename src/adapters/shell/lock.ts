@@ -1,0 +1,18 @@
+import type { ShellConnection } from "./connection.js";
+
+/**
+ * In-process locks for shell components, by component id: a command has no server to hold a lock
+ * on, so this keeps two runs in one process apart, and nothing more.
+ */
+export function inProcessLocks() {
+  const holders = new Map<string, string>();
+  return async (connection: ShellConnection, holder: string): Promise<() => Promise<void>> => {
+    const held = holders.get(connection.componentId);
+    if (held !== undefined)
+      throw new Error(`shell component '${connection.componentId}' is locked by ${held}`);
+    holders.set(connection.componentId, holder);
+    return async () => {
+      if (holders.get(connection.componentId) === holder) holders.delete(connection.componentId);
+    };
+  };
+}
