@@ -1,7 +1,10 @@
 import { CommanderError } from "commander";
+import { ComponentLockedError } from "../adapters/component-locked.js";
 import { adapters } from "../adapters/registry.js";
+import { RunRefused } from "../executor/runnable.js";
 import { defaultCatalog } from "../services/catalog.js";
 import { runtimeOpener } from "../services/open-runtime.js";
+import { StateDirInUseError } from "../store/state-dir-lock.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { buildProgram } from "./program.js";
@@ -47,6 +50,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0; usage mistakes with 2.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (
+      error instanceof RunRefused ||
+      error instanceof StateDirInUseError ||
+      error instanceof ComponentLockedError
+    ) {
+      io.err(`error: ${error.message}`);
+      return EXIT.invalid;
     }
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}`);

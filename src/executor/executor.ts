@@ -7,6 +7,7 @@ import type { ExecutorDeps, RunOptions } from "./deps.js";
 import { checksOf, runChecks } from "./health-checks.js";
 import { runPhaseSteps } from "./phase-scheduler.js";
 import { type RollbackEnd, type RollbackPlanRecord, type RollbackScope, rollBack } from "./rollback.js";
+import { assertRunnable } from "./runnable.js";
 import { closeSession, openSession, type RunSession, snapshotAll } from "./session.js";
 import { runStep } from "./steps.js";
 
@@ -22,6 +23,7 @@ export async function createRun(
   blueprint: Blueprint,
   options: RunOptions = {},
 ): Promise<RunRecord> {
+  assertRunnable(blueprint, deps.adapters);
   const hash = contentHash(blueprint);
   await deps.store.saveBlueprint({
     hash,

@@ -1,11 +1,10 @@
 import type { Adapter, Connected, Snapshot } from "../adapters/types.js";
 import type { Blueprint, Component } from "../core/blueprint/schema.js";
-import { createCatalog } from "../core/catalog/catalog.js";
-import { hasErrors } from "../core/diagnostics/diagnostic.js";
-import { type BlueprintAnalysis, validateBlueprint } from "../core/validate.js";
+import type { BlueprintAnalysis } from "../core/validate.js";
 import type { RunRecord } from "../store/types.js";
 import { adapterOf, type ExecutorDeps } from "./deps.js";
 import { Journal } from "./journal.js";
+import { assertRunnable } from "./runnable.js";
 
 /** A live component: its declaration, its adapter, its connection. */
 export interface LiveComponent {
@@ -27,11 +26,6 @@ export interface RunSession {
   release: Array<() => Promise<void>>;
 }
 
-/** The catalogue of this build's adapters, for validation. */
-export function catalogOf(deps: ExecutorDeps) {
-  return createCatalog(deps.adapters.flatMap((a) => a.actions));
-}
-
 /**
  * Opens a session on a run: validates its blueprint again (the core has the last word), takes
  * each component's lock, and connects. A component already held by another run fails here, with
@@ -42,25 +36,19 @@ export async function openSession(
   run: RunRecord,
   blueprint: Blueprint,
 ): Promise<RunSession> {
-  const validation = validateBlueprint(blueprint, { catalog: catalogOf(deps) });
-  if (hasErrors(validation.diagnostics)) {
-    const first = validation.diagnostics.find((d) => d.severity === "error");
-    throw new Error(
-      `the blueprint is not valid: ${first?.code} ${first?.message} (run migration-architect validate)`,
-    );
-  }
+  const analysis = assertRunnable(blueprint, deps.adapters);
   const session: RunSession = {
     deps,
     run,
     blueprint,
-    analysis: validation.analysis,
+    analysis,
     journal: new Journal(deps.store, run.id, deps.observe),
     components: new Map(),
     abort: new AbortController(),
     release: [],
   };
   try {
-    for (const component of usedComponents(validation.analysis)) {
+    for (const component of usedComponents(analysis)) {
       const adapter = adapterOf(deps, component.kind);
       const connected = await adapter.connect(component, deps.env);
       session.release.push(() => connected.close());

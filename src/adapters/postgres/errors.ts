@@ -62,13 +62,4 @@ export class LockTimeoutError extends Error {
   }
 }
 
-/** Another run holds the component. */
-export class ComponentLockedError extends Error {
-  constructor(
-    readonly target: string,
-    readonly holder: string,
-  ) {
-    super(`${target} is locked by ${holder}`);
-    this.name = "ComponentLockedError";
-  }
-}
+export { ComponentLockedError } from "../component-locked.js";

@@ -1,3 +1,4 @@
+import { ComponentLockedError } from "../component-locked.js";
 import type { ShellConnection } from "./connection.js";
 
 /**
@@ -9,7 +10,7 @@ export function inProcessLocks() {
   return async (connection: ShellConnection, holder: string): Promise<() => Promise<void>> => {
     const held = holders.get(connection.componentId);
     if (held !== undefined)
-      throw new Error(`shell component '${connection.componentId}' is locked by ${held}`);
+      throw new ComponentLockedError(`shell component '${connection.componentId}'`, held);
     holders.set(connection.componentId, holder);
     return async () => {
       if (holders.get(connection.componentId) === holder) holders.delete(connection.componentId);
