@@ -13,4 +13,6 @@ export interface CliContext {
   /** Opens the store and adapters, for the commands that run blueprints. */
   openRuntime: OpenRuntime;
   env: Readonly<Record<string, string | undefined>>;
+  /** The terminal, when stdout is one: for the live status line of a run. */
+  terminal?: { write(text: string): void };
 }

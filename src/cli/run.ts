@@ -14,6 +14,8 @@ import { UsageError } from "./usage-error.js";
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Raw writes to the terminal, when stdout is one (the live status line). */
+  terminal?: { write(text: string): void };
 }
 
 /** Thrown by `context.exit` to end a command with its exit code. */
@@ -39,6 +41,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     adapters,
     env: process.env,
     openRuntime: runtimeOpener(adapters, process.env),
+    terminal: io.terminal,
   };
   const program = buildProgram(context).exitOverride();
   for (const command of program.commands) command.exitOverride();

@@ -26,6 +26,8 @@ export interface DemoOptions {
   injectFailure: boolean;
   keep: boolean;
   out(text: string): void;
+  /** The terminal, for the live status line. */
+  live?: { write(text: string): void };
 }
 
 /**
@@ -53,6 +55,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     let t = Date.now();
+    out("loading the shop database (embedded PGlite)…");
     await client.exec(await readFile(join(ROOT, "examples/demo/shop-schema.sql"), "utf8"));
     await client.exec(await readFile(join(ROOT, "examples/demo/shop-seed.sql"), "utf8"));
     await client.exec(
@@ -94,7 +97,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       adapters,
       env: { ...process.env, DEMO_DATABASE_URL: `pglite:${dbPath}` },
       holder: `pid ${process.pid}@${hostname()} (demo)`,
-      observe: progressPrinter({ json: false, out, started: begun }),
+      observe: progressPrinter({ json: false, out, started: begun, live: options.live }),
     };
 
     const traffic = startSimulatedClient(client);

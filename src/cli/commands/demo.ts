@@ -20,6 +20,7 @@ export function registerDemo(program: Command, context: CliContext): void {
         injectFailure: Boolean(options.injectFailure),
         keep: Boolean(options.keep),
         out: context.out,
+        live: context.terminal,
       });
       context.exit(code);
     });

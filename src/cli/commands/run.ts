@@ -62,7 +62,7 @@ export function registerRun(program: Command, context: CliContext): void {
         const runtime = await context.openRuntime({
           stateDir: options.state,
           stateUrl: context.env.MA_STATE_URL,
-          observe: progressPrinter({ json: Boolean(options.json), out: context.out }),
+          observe: progressPrinter({ json: Boolean(options.json), out: context.out, live: context.terminal }),
         });
         try {
           const run = await createRun(runtime.deps, check.loaded.blueprint, {
@@ -93,7 +93,7 @@ export function registerRun(program: Command, context: CliContext): void {
     const runtime = await context.openRuntime({
       stateDir: options.state,
       stateUrl: context.env.MA_STATE_URL,
-      observe: progressPrinter({ json: Boolean(options.json), out: context.out }),
+      observe: progressPrinter({ json: Boolean(options.json), out: context.out, live: context.terminal }),
     });
     try {
       const final = await executeRun(runtime.deps, runId);

@@ -21,7 +21,9 @@ async function withRuntime(
   const runtime = await context.openRuntime({
     stateDir: options.state,
     stateUrl: context.env.MA_STATE_URL,
-    observe: live ? progressPrinter({ json: Boolean(options.json), out: context.out }) : undefined,
+    observe: live
+      ? progressPrinter({ json: Boolean(options.json), out: context.out, live: context.terminal })
+      : undefined,
   });
   try {
     await work(runtime);
