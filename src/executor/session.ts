@@ -50,7 +50,10 @@ export async function openSession(
   try {
     for (const component of usedComponents(analysis)) {
       const adapter = adapterOf(deps, component.kind);
-      const connected = await adapter.connect(component, deps.env);
+      // constraints.lock_timeout is the blueprint's default; a component's own option wins.
+      const lockTimeout = blueprint.constraints?.lock_timeout;
+      const options = { ...(lockTimeout ? { lock_timeout: lockTimeout } : {}), ...component.options };
+      const connected = await adapter.connect({ ...component, options }, deps.env);
       session.release.push(() => connected.close());
       const unlock = await adapter.lock(connected.connection, `${deps.holder} (run ${run.id})`);
       session.release.unshift(unlock);
