@@ -101,7 +101,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     };
 
     const traffic = startSimulatedClient(client);
-    out(pc.bold("\nrunning the migration while a client reads and writes every 25 ms"));
+    out(
+      pc.bold("\nrunning the migration while a client reads and writes (a lookup and an insert, every 5 ms)"),
+    );
     if (gated.length)
       out(pc.dim(`steps above the risk threshold, approved for the demo: ${gated.join(", ")}`));
     const run = await createRun(deps, blueprint, {
@@ -162,7 +164,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     out(
       pc.dim(
-        `\nthe full report: migration-architect report ${run.id} --state ${join(dir, "state")}${options.keep ? "" : " (pass --keep to keep the work dir)"}`,
+        options.keep
+          ? `\nthe full report: migration-architect report ${run.id} --state ${join(dir, "state")}`
+          : "\n(the work dir is removed now; npm run demo -- --keep keeps it, for migration-architect report and status)",
       ),
     );
     out(`demo finished in ${((Date.now() - begun) / 1000).toFixed(1)} s`);

@@ -14,7 +14,7 @@ export interface ClientStats {
  * write to its own `client_log` table, every `intervalMs`. It measures each statement's latency and
  * counts failures, so the demo can show what the migration cost the traffic.
  */
-export function startSimulatedClient(db: Queryable, intervalMs = 25): { stop(): Promise<ClientStats> } {
+export function startSimulatedClient(db: Queryable, intervalMs = 5): { stop(): Promise<ClientStats> } {
   const stats: ClientStats = { reads: 0, writes: 0, failed: 0, latencies: [], errors: [] };
   let running = true;
   const timed = async (work: () => Promise<unknown>) => {

@@ -37,6 +37,10 @@ export class Journal {
       : change;
     const stored = await this.store.transition(this.runId, event, safeChange);
     this.observe?.(stored);
+    // An embedded database (PGlite) answers in microtasks, so a run could hold the event loop from
+    // start to end; yielding here lets whatever shares the process (the demo's client, a server's
+    // requests, timers) be served between events.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return stored;
   }
 
