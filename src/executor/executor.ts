@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { redactText } from "../adapters/redact.js";
 import type { HealthCheckResult, Snapshot } from "../adapters/types.js";
 import type { Blueprint } from "../core/blueprint/schema.js";
 import { approvalHolds, contentHash, stepHash } from "../core/risk/approval.js";
@@ -7,7 +8,7 @@ import type { ExecutorDeps, RunOptions } from "./deps.js";
 import { checksOf, runChecks } from "./health-checks.js";
 import { runPhaseSteps } from "./phase-scheduler.js";
 import { type RollbackEnd, type RollbackPlanRecord, type RollbackScope, rollBack } from "./rollback.js";
-import { assertRunnable } from "./runnable.js";
+import { assertRunnable, RunRefused } from "./runnable.js";
 import { closeSession, openSession, type RunSession, snapshotAll } from "./session.js";
 import { runStep } from "./steps.js";
 
@@ -66,7 +67,26 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<Run
   if (run.status === "completed" || run.status === "failed") return run;
   const stored = await deps.store.getBlueprint(run.blueprint_hash);
   if (!stored) throw new Error(`run '${runId}' has lost its blueprint ${run.blueprint_hash}`);
-  const session = await openSession(deps, run, stored.content as Blueprint);
+  let session: RunSession;
+  try {
+    session = await openSession(deps, run, stored.content as Blueprint);
+  } catch (error) {
+    // Nothing was touched: the run keeps its status, and says why it could not go on.
+    const reason = redactText((error as Error).message ?? String(error));
+    await deps.store
+      .transition(runId, {
+        type: "run.refused",
+        phase_id: null,
+        step_id: null,
+        check_id: null,
+        data: { reason },
+      })
+      .then((event) => deps.observe?.(event))
+      .catch(() => undefined);
+    throw new RunRefused(
+      `run ${runId} cannot go on: ${reason}. Nothing was touched; migration-architect resume ${runId} retries.`,
+    );
+  }
   try {
     await deps.store.setHolder(runId, deps.holder);
     const events = await deps.store.events(runId);

@@ -1,9 +1,11 @@
+import { redactText } from "../adapters/redact.js";
 import type { Snapshot } from "../adapters/types.js";
 import type { Blueprint } from "../core/blueprint/schema.js";
 import { pointInTimeRollback, selectiveRollback } from "../core/rollback/plans.js";
 import type { RunRecord } from "../store/types.js";
 import type { ExecutorDeps } from "./deps.js";
 import { type RollbackPlanRecord, rollBack } from "./rollback.js";
+import { RunRefused } from "./runnable.js";
 import { closeSession, openSession } from "./session.js";
 
 /** What a person asks to roll back (`rollback RUN`, `--to CHECKPOINT`, `--steps a,b`). */
@@ -40,7 +42,11 @@ export async function requestRollback(
     );
   }
   const stored = await deps.store.getBlueprint(run.blueprint_hash);
-  const session = await openSession(deps, run, stored?.content as Blueprint);
+  const session = await openSession(deps, run, stored?.content as Blueprint).catch((error: Error) => {
+    throw new RunRefused(
+      `run ${runId} cannot be rolled back now: ${redactText(error.message)}. Nothing was touched.`,
+    );
+  });
   try {
     await deps.store.setHolder(runId, deps.holder);
     const states = new Map((await deps.store.getStepStates(runId)).map((s) => [s.step_id, s.state]));

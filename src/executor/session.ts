@@ -55,7 +55,8 @@ export async function openSession(
       const options = { ...(lockTimeout ? { lock_timeout: lockTimeout } : {}), ...component.options };
       const connected = await adapter.connect({ ...component, options }, deps.env);
       session.release.push(() => connected.close());
-      const unlock = await adapter.lock(connected.connection, `${deps.holder} (run ${run.id})`);
+      // The run id first: PostgreSQL keeps only 63 bytes of an advisory lock's application_name.
+      const unlock = await adapter.lock(connected.connection, `run ${run.id}, ${deps.holder}`);
       session.release.unshift(unlock);
       session.components.set(component.id, { component, adapter, connected });
     }

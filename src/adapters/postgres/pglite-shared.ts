@@ -1,5 +1,9 @@
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { ComponentLockedError } from "../component-locked.js";
+import { fileLock } from "./lock-file.js";
 
 /** A PGlite database: a directory, or memory (a new, empty database each time). */
 export type PgliteTarget = { kind: "file"; path: string } | { kind: "memory" };
@@ -50,4 +54,34 @@ export async function acquirePglite(target: PgliteTarget): Promise<SharedPglite>
       if (!db.closed) await db.close();
     },
   };
+}
+
+/** The process-level lock of each database directory open here, by key: released on last close. */
+const processLocks = new Map<string, () => Promise<void>>();
+
+/**
+ * Opens a database directory for this process only. The lock (`<path>.process.lock`) is taken
+ * before PGlite touches the directory, so a second process is turned away without ever opening it;
+ * the error names the run that holds it when there is one (its `<path>.lock`).
+ */
+async function openFile(path: string): Promise<PGlite> {
+  const describe = `pglite:${path}`;
+  try {
+    processLocks.set(
+      `file:${path}`,
+      await fileLock(`${path}.process`, describe, `pid ${process.pid}@${hostname()}`),
+    );
+  } catch (error) {
+    if (!(error instanceof ComponentLockedError)) throw error;
+    const run = await readFile(`${path}.lock`, "utf8").catch(() => undefined);
+    const holder = run ? (JSON.parse(run) as { holder?: string }).holder : undefined;
+    throw new ComponentLockedError(describe, holder ? `${holder} (${error.holder})` : error.holder);
+  }
+  try {
+    return await PGlite.create(path);
+  } catch (error) {
+    await processLocks.get(`file:${path}`)?.();
+    processLocks.delete(`file:${path}`);
+    throw error;
+  }
 }
