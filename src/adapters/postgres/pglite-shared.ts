@@ -75,7 +75,7 @@ async function openFile(path: string): Promise<PGlite> {
     if (!(error instanceof ComponentLockedError)) throw error;
     const run = await readFile(`${path}.lock`, "utf8").catch(() => undefined);
     const holder = run ? (JSON.parse(run) as { holder?: string }).holder : undefined;
-    throw new ComponentLockedError(describe, holder ? `${holder} (${error.holder})` : error.holder);
+    throw new ComponentLockedError(describe, holder ?? error.holder);
   }
   try {
     return await PGlite.create(path);
