@@ -1,27 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquirePglite } from "../src/adapters/postgres/pglite-shared.js";
-import { runCli } from "../src/cli/run.js";
+import { cli } from "./support/cli.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const BLUEPRINT = join(ROOT, "examples/demo/blueprint.yaml");
 const dir = mkdtempSync(join(tmpdir(), "ma-cli-run-"));
 const state = join(dir, "state");
 let release: () => Promise<void>;
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return {
-    code,
-    stdout: stripVTControlCharacters(out.join("\n")),
-    stderr: stripVTControlCharacters(err.join("\n")),
-  };
-}
 
 beforeAll(async () => {
   // The demo's shop schema with a few hundred rows, in an embedded database the CLI shares.

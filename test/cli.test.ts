@@ -2,24 +2,12 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify, stripVTControlCharacters } from "node:util";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/run.js";
+import { cli } from "./support/cli.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const EXAMPLE = join(ROOT, "examples", "rename-column.yaml");
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  // Colours are on when CI is set (picocolors' rule); the assertions read plain text.
-  return {
-    code,
-    stdout: stripVTControlCharacters(out.join("\n")),
-    stderr: stripVTControlCharacters(err.join("\n")),
-  };
-}
 
 function tempFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "ma-cli-"));
