@@ -1,4 +1,4 @@
-import { eq, max, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { RunNotFoundError } from "./errors.js";
 import { toDate, toEvent } from "./rows.js";
@@ -49,27 +49,21 @@ export async function recordTransition(
       .returning({ now: runs.updated_at });
     if (locked.length === 0) throw new RunNotFoundError(runId);
 
-    const [last] = await tx
-      .select({ seq: max(events.seq) })
-      .from(events)
-      .where(eq(events.run_id, runId));
     const at = given ?? (locked[0]?.now as Date);
-    const [row] = await tx
-      .insert(events)
-      .values({
-        run_id: runId,
-        seq: (last?.seq ?? 0) + 1,
-        type: event.type,
-        at,
-        phase_id: event.phase_id,
-        step_id: event.step_id,
-        check_id: event.check_id,
-        data: event.data,
-      })
-      .returning();
+    // The next seq and the insert in one statement; the row lock above makes max(seq) safe.
+    const inserted = await tx.execute(sql`
+      INSERT INTO ${events} (run_id, seq, type, at, phase_id, step_id, check_id, data)
+      SELECT ${runId}, coalesce(max(${events.seq}), 0) + 1, ${event.type}, ${at.toISOString()}::timestamptz,
+             ${event.phase_id}, ${event.step_id}, ${event.check_id}, ${JSON.stringify(event.data)}::jsonb
+      FROM ${events} WHERE ${events.run_id} = ${runId}
+      RETURNING *`);
+    const row = (inserted as unknown as { rows: (typeof events.$inferSelect)[] }).rows[0];
 
     if (change.step) await upsertStepState(tx, runId, change.step, at);
-    return toEvent(row as typeof events.$inferSelect);
+    return toEvent({
+      ...(row as typeof events.$inferSelect),
+      at: new Date((row as { at: Date | string }).at),
+    });
   });
 }
 
