@@ -34,26 +34,28 @@ export async function createRun(
   });
   const now = deps.now?.() ?? new Date();
   const id = `run-${now.toISOString().slice(0, 19).replace(/[-:T]/g, "")}-${randomBytes(3).toString("hex")}`;
-  const run = await deps.store.createRun({
-    id,
-    blueprint_hash: hash,
-    blueprint_id: blueprint.id,
-    status: "pending",
-    options: { concurrency: options.concurrency ?? null },
-    holder: null,
-  });
-  for (const stepId of options.approve ?? []) {
+  const approvals = (options.approve ?? []).map((stepId) => {
     const step = blueprint.phases.flatMap((p) => p.steps).find((s) => s.id === stepId);
     if (!step) throw new Error(`--approve names no step of this blueprint: '${stepId}'`);
-    await deps.store.saveApproval({
+    return {
       run_id: id,
       step_id: stepId,
       step_hash: stepHash(step),
       approved_by: options.approvedBy ?? "unknown",
       approved_at: now.toISOString(),
-    });
-  }
-  return run;
+    };
+  });
+  return deps.store.createRun(
+    {
+      id,
+      blueprint_hash: hash,
+      blueprint_id: blueprint.id,
+      status: "pending",
+      options: { concurrency: options.concurrency ?? null },
+      holder: null,
+    },
+    approvals,
+  );
 }
 
 /**
@@ -219,13 +221,15 @@ async function forward(session: RunSession, events: RunEvent[]): Promise<void> {
       );
       return;
     }
-    await journal.record("phase.completed", { phase_id: phase.id });
+    // The phase's named checkpoints are taken before it is recorded completed, so that a crash
+    // in between leaves the phase to finish on resume, checkpoints and all.
     for (const cp of analysis.blueprint.rollback_strategy?.checkpoints ?? []) {
-      if (cp.after_phase !== phase.id) continue;
+      if (cp.after_phase !== phase.id || checkpoints.has(cp.id)) continue;
       const snapshot = await snapshotAll(session);
       await store.saveCheckpoint({ run_id: run.id, checkpoint_id: cp.id, phase_id: phase.id, snapshot });
       await journal.record("checkpoint", { phase_id: phase.id }, { checkpoint: cp.id });
     }
+    await journal.record("phase.completed", { phase_id: phase.id });
   }
 
   const post = await runChecks(session, checksOf(session, "post"), "post", baselines);

@@ -62,13 +62,23 @@ export class DrizzleStore implements Store {
     return rows.map(toBlueprint);
   }
 
-  async createRun(run: Omit<RunRecord, "created_at" | "updated_at">): Promise<RunRecord> {
+  async createRun(
+    run: Omit<RunRecord, "created_at" | "updated_at">,
+    given: readonly ApprovalRecord[] = [],
+  ): Promise<RunRecord> {
     const now = new Date();
-    const [row] = await this.db
-      .insert(runs)
-      .values({ ...run, created_at: now, updated_at: now })
-      .returning();
-    return toRun(row as typeof runs.$inferSelect);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(runs)
+        .values({ ...run, created_at: now, updated_at: now })
+        .returning();
+      if (given.length)
+        await tx
+          .insert(approvals)
+          .values(given.map((a) => ({ ...a, approved_at: toDate(a.approved_at, "approved_at") })))
+          .onConflictDoNothing();
+      return toRun(row as typeof runs.$inferSelect);
+    });
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

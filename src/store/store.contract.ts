@@ -100,6 +100,32 @@ export function storeContract(makeBackend: () => Promise<StoreBackend>): void {
       expect(await store.getRun(unique("run"))).toBeUndefined();
     });
 
+    it("creates a run with its approvals in one transaction; a run that cannot be created leaves no approval", async () => {
+      const hash = unique("sha256:bp");
+      await store.saveBlueprint({ hash, blueprint_id: "bp", name: "N", content: {} });
+      const id = unique("run");
+      const approval = {
+        run_id: id,
+        step_id: "drop-it",
+        step_hash: "sha256:step",
+        approved_by: "ana",
+        approved_at: "2030-01-01T00:00:00.000Z",
+      };
+      const fields = {
+        id,
+        blueprint_hash: hash,
+        blueprint_id: "bp",
+        status: "pending",
+        options: {},
+        holder: null,
+      } as const;
+      await store.createRun(fields, [approval]);
+      expect(await store.getApprovals(id)).toEqual([approval]);
+      // The same id again fails on the run: the approval of the failed attempt is not kept either.
+      await expect(store.createRun(fields, [{ ...approval, step_id: "other" }])).rejects.toThrow();
+      expect(await store.getApprovals(id)).toEqual([approval]);
+    });
+
     it("sets and clears the holder", async () => {
       const run = await newRun();
       await store.setHolder(run.id, "pid 4242@host");

@@ -109,7 +109,14 @@ export interface Store {
   getBlueprint(hash: string): Promise<StoredBlueprint | undefined>;
   listBlueprints(): Promise<StoredBlueprint[]>;
 
-  createRun(run: Omit<RunRecord, "created_at" | "updated_at">): Promise<RunRecord>;
+  /**
+   * Records a new run with the approvals given with it, in one transaction: a run never exists
+   * without the approvals its command line gave (a crash in between would lose them).
+   */
+  createRun(
+    run: Omit<RunRecord, "created_at" | "updated_at">,
+    approvals?: readonly ApprovalRecord[],
+  ): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(): Promise<RunRecord[]>;
   /**

@@ -677,7 +677,7 @@ async function runTrial(plan: TrialPlan, prepared: Prepared): Promise<TrialResul
       .map(([, checkpoint]) => checkpoint)
       .filter((c) => !stored?.checkpoints.includes(c));
     if (missing.length)
-      result.notes.push(
+      result.violations.push(
         `phase(s) completed, but checkpoint(s) ${missing.join(", ")} never taken (killed after: ${result.lastEventBeforeKill})`,
       );
     if (result.finalStatus === "rolled_back" && plan.variant === "forward") {

@@ -34,9 +34,13 @@ export class MemoryStore implements Store {
   async listBlueprints() {
     return [...this.blueprints.values()];
   }
-  async createRun(run: Omit<RunRecord, "created_at" | "updated_at">) {
+  async createRun(
+    run: Omit<RunRecord, "created_at" | "updated_at">,
+    approvals: readonly ApprovalRecord[] = [],
+  ) {
     const record = { ...run, created_at: this.now(), updated_at: this.now() };
     this.runs.set(run.id, record);
+    this.approvals.push(...approvals);
     return { ...record };
   }
   async getRun(id: string) {
