@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { StepContext } from "../types.js";
@@ -19,6 +20,11 @@ export interface Backend {
   fresh(): Promise<Fresh>;
   /** A fresh, empty database. */
   empty(): Promise<Fresh>;
+  /**
+   * A fresh database holding the pagila fixture (partitions, views, domains, an enum, triggers)
+   * and its seed; the template is made the first time (it takes seconds) and kept until teardown.
+   */
+  pagila(): Promise<Fresh>;
 }
 
 export interface Fresh {
@@ -28,9 +34,20 @@ export interface Fresh {
   close(): Promise<void>;
 }
 
-export const FIXTURES = "/work/shared/fixtures/app";
+/** The shared fixtures: `../shared/fixtures` beside the checkout, else where this workplace keeps them. */
+const SHARED_FIXTURES =
+  [join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures"), "/work/shared/fixtures"].find(
+    (dir) => existsSync(dir),
+  ) ?? "/work/shared/fixtures";
+export const FIXTURES = join(SHARED_FIXTURES, "app");
 export const APP_SCHEMA = readFileSync(`${FIXTURES}/app-schema.sql`, "utf8");
 export const APP_SEED = readFileSync(`${FIXTURES}/app-seed.sql`, "utf8");
+const PAGILA = join(SHARED_FIXTURES, "pagila");
+/** The pagila schema and seed, read when first needed. */
+export const pagilaScripts = () => [
+  readFileSync(join(PAGILA, "pagila-schema-core.sql"), "utf8"),
+  readFileSync(join(PAGILA, "pagila-seed.sql"), "utf8"),
+];
 
 /** The fixture's seed, in miniature: 30 users, 10 products, 40 orders, 80 items, 30 payments. */
 export const SMALL_SEED = `
@@ -57,6 +74,7 @@ SELECT id, total_cents, lpad((id % 10000)::text, 4, '0'), created_at + interval 
 /** PGlite: one template database per test file, cloned for every test. */
 export function pgliteBackend(): Backend {
   let template: PGlite | undefined;
+  let pagilaTemplate: Promise<PGlite> | undefined;
   return {
     name: "PGlite",
     async setup() {
@@ -66,6 +84,7 @@ export function pgliteBackend(): Backend {
     },
     async teardown() {
       await template?.close();
+      await (await pagilaTemplate)?.close();
     },
     async fresh() {
       if (!template) throw new Error("setup() first");
@@ -82,6 +101,18 @@ export function pgliteBackend(): Backend {
         close: () => client.close(),
       };
     },
+    async pagila() {
+      pagilaTemplate ??= (async () => {
+        const db = await PGlite.create();
+        for (const script of pagilaScripts()) await db.exec(script);
+        return db;
+      })();
+      const client = pgliteClient((await (await pagilaTemplate).clone()) as PGlite);
+      return {
+        connection: pgConnection(client, "pglite:memory", { kind: "memory" }),
+        close: () => client.close(),
+      };
+    },
   };
 }
 
@@ -92,6 +123,8 @@ export function pgliteBackend(): Backend {
 export function postgresBackend(baseUrl: string): Backend {
   const stamp = `${process.pid}_${Date.now().toString(36)}`;
   const templateName = `ma_test_${stamp}`;
+  const pagilaName = `${templateName}_pagila`;
+  let pagilaMade: Promise<void> | undefined;
   let count = 0;
   const urlOf = (database: string) => {
     const url = new URL(baseUrl);
@@ -122,9 +155,24 @@ export function postgresBackend(baseUrl: string): Backend {
     },
     async teardown() {
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${templateName} WITH (FORCE)`));
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${pagilaName} WITH (FORCE)`));
     },
     fresh: () => copy(templateName),
     empty: () => copy("template0"),
+    async pagila() {
+      pagilaMade ??= (async () => {
+        await admin((c) => c.query(`CREATE DATABASE ${pagilaName}`));
+        const client = new pg.Client({ connectionString: urlOf(pagilaName) });
+        await client.connect();
+        try {
+          for (const script of pagilaScripts()) await client.query(script);
+        } finally {
+          await client.end();
+        }
+      })();
+      await pagilaMade;
+      return copy(pagilaName);
+    },
   };
 
   async function copy(template: string): Promise<Fresh> {

@@ -1,0 +1,2 @@
+/** Registered in adapter.ts. */
+export const expandContractActions = [] as const;

@@ -1,0 +1,3 @@
+import type { LifecycleCase } from "./case.js";
+
+export const expandContractCases: LifecycleCase[] = [];
