@@ -12,6 +12,7 @@ import { type Diagnostic, diagnostic, hasErrors } from "./diagnostics/diagnostic
 import { buildDependencyGraph, type DependencyGraph } from "./graph/dependency-graph.js";
 import { orderPhases } from "./graph/phase-order.js";
 import { type Schedule, schedule as scheduleSteps } from "./graph/schedule.js";
+import { lintBlueprint } from "./lint/lint.js";
 import { needsApproval } from "./risk/approval.js";
 import { type StepRisk, scoreStep } from "./risk/risk.js";
 import { checkCheckpoints, checkStepRollback } from "./rollback/check-rollbacks.js";
@@ -21,7 +22,10 @@ export interface ValidateOptions {
   catalog?: ActionCatalog;
   /** Planned start of the run: enables the maintenance-window schedule check (MA303). */
   at?: Date;
-  /** Discovery snapshots by component id, passed to the actions' risk rules. */
+  /**
+   * Discovery snapshots by component id, passed to the actions' risk rules and to the
+   * zero-downtime lint (MA6xx, MA505), which reads a PostgreSQL one through `SchemaFacts`.
+   */
   discovery?: ReadonlyMap<string, unknown>;
 }
 
@@ -52,7 +56,8 @@ const NO_CATALOG = createCatalog([]);
 
 /**
  * Validates a blueprint that has passed the schema: ids, graph, phase order, rollbacks, actions,
- * risk and approvals, constraints. Pure: the same blueprint and options give the same result.
+ * risk and approvals, constraints, and the zero-downtime lint. Pure: the same blueprint and
+ * options give the same result.
  */
 export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions = {}): Validation {
   const catalog = options.catalog ?? NO_CATALOG;
@@ -126,6 +131,7 @@ export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions
   }
 
   diagnostics.push(...checkConstraints(blueprint, steps, schedule, { at: options.at }));
+  diagnostics.push(...lintBlueprint(steps, components, options.discovery));
   diagnostics.push(...missingAdapterDiagnostics(missing));
 
   const edgeRisks = (blueprint.dependency_graph?.edges ?? []).map((edge) => {

@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 
@@ -30,19 +31,27 @@ export class StateDirInUseError extends Error {
 export async function lockStateDir(stateDir: string): Promise<() => Promise<void>> {
   const path = join(stateDir, LOCK_FILE);
   const me = `pid ${process.pid}@${hostname()}`;
-  // Two tries: the second after clearing a stale lock.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, me, { flag: "wx" });
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = (await readFile(path, "utf8").catch(() => "")).trim();
-      if (!isStale(holder)) throw new StateDirInUseError(stateDir, holder);
-      await rm(path, { force: true });
+  // Written aside, then linked into place (link fails when the lock exists): a process killed
+  // while taking the lock never leaves an empty one behind.
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(draft, me);
+  try {
+    // Two tries: the second after clearing a stale lock.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(draft, path);
+        return () => rm(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const holder = (await readFile(path, "utf8").catch(() => "")).trim();
+        if (!isStale(holder)) throw new StateDirInUseError(stateDir, holder);
+        await rm(path, { force: true });
+      }
     }
+    throw new StateDirInUseError(stateDir, "");
+  } finally {
+    await rm(draft, { force: true });
   }
-  throw new StateDirInUseError(stateDir, "");
 }
 
 /** Whether a lock's holder is known to be gone: a process of this host that no longer runs. */

@@ -8,12 +8,13 @@ import { sql } from "./actions/sql.js";
 import { tableAndViewActions } from "./actions/tables-and-views.js";
 import { connectPostgres, type PgConnection } from "./connection.js";
 import { discoverPostgres } from "./discover.js";
+import { withDiscoveredRisk } from "./discovered-risk.js";
 import { healthCheckPostgres } from "./health-check.js";
 import { lockPostgres } from "./lock.js";
 import { snapshotPostgres } from "./snapshot.js";
 
 /** The actions of this adapter, each with its own params type, as the port lists them. */
-export const postgresActions = [
+export const postgresActions: ReadonlyArray<ActionDef<Record<string, unknown>, PgConnection>> = [
   sql,
   addColumn,
   dropColumn,
@@ -21,7 +22,7 @@ export const postgresActions = [
   ...tableAndViewActions,
   ...indexAndConstraintActions,
   ...expandContractActions,
-] as unknown as ReadonlyArray<ActionDef<Record<string, unknown>, PgConnection>>;
+].map((action) => withDiscoveredRisk(action as unknown as ActionDef<Record<string, unknown>, PgConnection>));
 
 /**
  * The `postgres` adapter, over PostgreSQL (node-postgres) and PGlite: discovery, the

@@ -1,8 +1,14 @@
 import type { PgConnection } from "./connection.js";
-import { qualify } from "./identifiers.js";
-import { USER_RELATION } from "./user-objects.js";
+import { schemaFingerprint } from "./discover-fingerprint.js";
+import { discoverObjects } from "./discover-objects.js";
+import { discoverTables } from "./discover-tables.js";
+import { stableTextSettings } from "./snapshot.js";
 
-/** What discovery sees of a PostgreSQL database (read-only; the planner and risk scoring use it). */
+/**
+ * What discovery sees of a PostgreSQL database (read-only; the planner, the risk rules and the
+ * zero-downtime lint use it). It satisfies the core's `SchemaFacts` structurally
+ * (src/core/lint/schema-facts.ts), which is all the core reads of it.
+ */
 export interface PgDiscovery {
   kind: "postgres";
   target: string;
@@ -10,158 +16,199 @@ export interface PgDiscovery {
   database: string;
   server_version: string;
   server_version_num: number;
+  /** The settings a zero-downtime migration cares about, as the server reports them. */
+  settings: PgSettings;
+  /** The user's schemas (not PostgreSQL's own, not an extension's). */
+  schemas: string[];
   tables: PgTable[];
   views: PgView[];
+  sequences: PgSequence[];
+  enums: PgEnum[];
+  domains: PgDomain[];
+  /**
+   * `sha256:…` of a canonical description of the schema: the snapshot's description
+   * (snapshot.ts `describeSchema`) plus enum labels and domains. The same schema gives the same
+   * fingerprint; any DDL that changes it changes the fingerprint. Data changes do not.
+   */
+  fingerprint: string;
+}
+
+export interface PgSettings {
+  /** `0` when unset, else with its unit, e.g. `5s`. */
+  lock_timeout: string;
+  statement_timeout: string;
+  idle_in_transaction_session_timeout: string;
+  max_connections: number;
+}
+
+export interface PgColumn {
+  name: string;
+  /** As `format_type` prints it: `text`, `character varying(200)`, `mpaa_rating`, `year`. */
+  type: string;
+  nullable: boolean;
+  default: string | null;
+  /** `stored` for a generated column (`GENERATED ALWAYS AS (…) STORED`), else null. */
+  generated: "stored" | "virtual" | null;
+  identity: "always" | "by default" | null;
+}
+
+export interface PgConstraint {
+  name: string;
+  type: "primary_key" | "unique" | "check" | "foreign_key" | "exclusion";
+  /** The table's columns it covers, in order (empty for a CHECK on an expression only). */
+  columns: string[];
+  /** `pg_get_constraintdef`: `FOREIGN KEY (user_id) REFERENCES users(id)`, `CHECK ((price >= 0))`. */
+  definition: string;
+  /** False for a constraint added NOT VALID and not validated since. */
+  validated: boolean;
+  /** For a foreign key: the table and columns it references. */
+  references: { schema: string; table: string; columns: string[] } | null;
+}
+
+export interface PgIndex {
+  name: string;
+  definition: string;
+  unique: boolean;
+  primary: boolean;
+  /** False for an index left INVALID by a failed CREATE INDEX CONCURRENTLY. */
+  valid: boolean;
+  /** The access method: btree, gist, gin, hash, brin, … */
+  method: string;
+  /** Key columns or expressions, in order. */
+  columns: string[];
+  /** The constraint this index backs (primary key, unique, exclusion), else null. */
+  constraint: string | null;
+  /**
+   * Whether `DROP INDEX CONCURRENTLY` can drop it alone: it backs no constraint, is not a
+   * partitioned index, and is not a partition's share of one.
+   */
+  concurrent_drop_safe: boolean;
+}
+
+export interface PgTrigger {
+  name: string;
+  /** The trigger function, schema-qualified: `public.last_updated`. */
+  function: string;
+  /** False when disabled (`ALTER TABLE … DISABLE TRIGGER`). */
+  enabled: boolean;
+  definition: string;
 }
 
 export interface PgTable {
   schema: string;
   name: string;
-  /** From the statistics (`reltuples`), else counted when the table is small, else null. */
+  /**
+   * From the statistics (`reltuples`, scaled to the table's current size), else counted when the
+   * table is small, else null. A partitioned table sums its partitions.
+   */
   row_estimate: number | null;
-  /** Table, indexes and TOAST, in bytes. */
+  /** Table, indexes and TOAST, in bytes; a partitioned table sums its partitions. */
   size_bytes: number;
-  columns: { name: string; type: string; nullable: boolean; default: string | null }[];
+  /** Whether it is a partitioned table (`PARTITION BY …`). */
+  partitioned: boolean;
+  /** For a partitioned table: `RANGE (payment_date)`. */
+  partition_key: string | null;
+  /** For a partitioned table: its direct partitions, `schema.name`, in name order. */
+  partitions: string[];
+  /** For a partition: its parent and its bound (`FOR VALUES FROM (…) TO (…)`). */
+  partition_of: { schema: string; table: string; bound: string } | null;
+  columns: PgColumn[];
   primary_key: string[];
-  indexes: { name: string; definition: string; unique: boolean; primary: boolean; valid: boolean }[];
+  constraints: PgConstraint[];
+  indexes: PgIndex[];
+  triggers: PgTrigger[];
 }
 
 export interface PgView {
   schema: string;
   name: string;
   materialized: boolean;
+  /** A materialized view created WITH NO DATA and never refreshed is not populated. */
+  populated: boolean;
   definition: string;
+  /**
+   * The relations it reads and, for each, the columns it reads (from pg_depend on its rewrite
+   * rule), so that dropping or retyping `customer.first_name` knows `customer_list` reads it.
+   */
+  reads: { schema: string; table: string; columns: string[] }[];
 }
 
-/** Tables this small are counted when their statistics say nothing (never analyzed). */
-const COUNT_BELOW_BYTES = 8 * 1024 * 1024;
+export interface PgSequence {
+  schema: string;
+  name: string;
+  type: string;
+  /** The column it belongs to (a serial, an identity or `OWNED BY`), else null. */
+  owned_by: { schema: string; table: string; column: string } | null;
+}
+
+export interface PgEnum {
+  schema: string;
+  name: string;
+  /** In their sort order. */
+  labels: string[];
+}
+
+export interface PgDomain {
+  schema: string;
+  name: string;
+  /** The base type, as `format_type` prints it. */
+  type: string;
+  nullable: boolean;
+  default: string | null;
+  /** Its CHECK constraints: `CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))`. */
+  checks: { name: string; definition: string }[];
+}
 
 /**
- * Reads the user's tables (row estimates, sizes, columns, primary keys, indexes), views and the
- * server version from pg_catalog; works the same on PGlite and PostgreSQL 15+.
+ * Reads the user's schema from pg_catalog: tables (row estimates, sizes, partitions, columns,
+ * keys, constraints, indexes, triggers), views with the columns they read, sequences, enums,
+ * domains, the server's version and settings, and a fingerprint. One read-only REPEATABLE READ
+ * transaction, so every figure is of the same instant; works the same on PGlite and PostgreSQL 15+.
  */
 export async function discoverPostgres(connection: PgConnection): Promise<PgDiscovery> {
-  const q = connection.client;
-  const server = await q.query<{ version: string; num: string; db: string }>(
-    `SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num,
-            current_database() AS db`,
-  );
-  const tables = await q.query<{
-    schema: string;
-    name: string;
-    reltuples: number;
-    live: number | null;
-    size: number;
-    heap: number;
-    pk: string[];
-  }>(
-    `SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples,
-            s.n_live_tup::float8 AS live, pg_catalog.pg_total_relation_size(c.oid)::float8 AS size,
-            pg_catalog.pg_relation_size(c.oid)::float8 AS heap,
-            ARRAY(SELECT a.attname::text
-                    FROM pg_catalog.pg_index i
-                    CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
-                    JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                   WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.position) AS pk
-       FROM pg_catalog.pg_class c
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
-      WHERE c.relkind IN ('r', 'p') AND ${USER_RELATION}
-      ORDER BY n.nspname, c.relname`,
-  );
-  const columns = await q.query<{
-    schema: string;
-    table: string;
-    name: string;
-    type: string;
-    nullable: boolean;
-    default: string | null;
-  }>(
-    `SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
-            pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
-            pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default
-       FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_RELATION}
-      ORDER BY n.nspname, c.relname, a.attnum`,
-  );
-  const indexes = await q.query<{
-    schema: string;
-    table: string;
-    name: string;
-    definition: string;
-    unique: boolean;
-    primary: boolean;
-    valid: boolean;
-  }>(
-    `SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name,
-            pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
-            i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid
-       FROM pg_catalog.pg_index i
-       JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-       JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE ${USER_RELATION}
-      ORDER BY n.nspname, c.relname, ic.relname`,
-  );
-  const views = await q.query<{ schema: string; name: string; materialized: boolean; definition: string }>(
-    `SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
-            pg_catalog.pg_get_viewdef(c.oid) AS definition
-       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('v', 'm') AND ${USER_RELATION}
-      ORDER BY n.nspname, c.relname`,
-  );
-
-  const key = (schema: string, name: string) => `${schema}.${name}`;
-  const out = new Map<string, PgTable>();
-  for (const t of tables.rows) {
-    out.set(key(t.schema, t.name), {
-      schema: t.schema,
-      name: t.name,
-      row_estimate: await rowEstimate(connection, t),
-      size_bytes: Number(t.size),
-      columns: [],
-      primary_key: t.pk,
-      indexes: [],
-    });
-  }
-  for (const c of columns.rows) {
-    out.get(key(c.schema, c.table))?.columns.push({
-      name: c.name,
-      type: c.type,
-      nullable: c.nullable,
-      default: c.default,
-    });
-  }
-  for (const i of indexes.rows) {
-    const { schema: _s, table: _t, ...index } = i;
-    out.get(key(i.schema, i.table))?.indexes.push(index);
-  }
-  const row = server.rows[0];
-  return {
-    kind: "postgres",
-    target: connection.describe,
-    driver: connection.client.driver,
-    database: row?.db ?? "",
-    server_version: row?.version ?? "",
-    server_version_num: Number(row?.num ?? 0),
-    tables: [...out.values()],
-    views: views.rows,
-  };
-}
-
-async function rowEstimate(
-  connection: PgConnection,
-  t: { schema: string; name: string; reltuples: number; live: number | null; heap: number },
-): Promise<number | null> {
-  // reltuples is -1 on PostgreSQL 14+ for a table never vacuumed or analyzed.
-  if (Number(t.reltuples) >= 0) return Math.round(Number(t.reltuples));
-  if (t.live !== null && Number(t.live) > 0) return Number(t.live);
-  if (Number(t.heap) > COUNT_BELOW_BYTES) return null;
-  const { rows } = await connection.client.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM ${qualify(t.schema, t.name)}`,
-  );
-  return Number(rows[0]?.n ?? 0);
+  return connection.client.transaction(async (tx) => {
+    await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    // Defaults and bounds print as text: fixed TimeZone and DateStyle keep the text, and so the
+    // fingerprint, the same whatever the session's settings.
+    await stableTextSettings(tx);
+    const server = await tx.query<{
+      version: string;
+      num: string;
+      db: string;
+      lock_timeout: string;
+      statement_timeout: string;
+      idle: string;
+      max_connections: string;
+    }>(
+      `SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num,
+              current_database() AS db, current_setting('lock_timeout') AS lock_timeout,
+              current_setting('statement_timeout') AS statement_timeout,
+              current_setting('idle_in_transaction_session_timeout') AS idle,
+              current_setting('max_connections') AS max_connections`,
+    );
+    const tables = await discoverTables(tx);
+    const objects = await discoverObjects(tx);
+    const row = server.rows[0];
+    return {
+      kind: "postgres",
+      target: connection.describe,
+      driver: connection.client.driver,
+      database: row?.db ?? "",
+      server_version: row?.version ?? "",
+      server_version_num: Number(row?.num ?? 0),
+      settings: {
+        lock_timeout: row?.lock_timeout ?? "0",
+        statement_timeout: row?.statement_timeout ?? "0",
+        idle_in_transaction_session_timeout: row?.idle ?? "0",
+        max_connections: Number(row?.max_connections ?? 0),
+      },
+      schemas: objects.schemas,
+      tables,
+      views: objects.views,
+      sequences: objects.sequences,
+      enums: objects.enums,
+      domains: objects.domains,
+      fingerprint: await schemaFingerprint(tx, objects),
+    };
+  });
 }

@@ -1,4 +1,5 @@
-import { readFile, unlink, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { ComponentLockedError } from "./errors.js";
 
@@ -23,28 +24,37 @@ export async function fileLock(path: string, describe: string, holder: string): 
     since: new Date().toISOString(),
   };
   const text = `${JSON.stringify(mine)}\n`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(lockPath, text, { flag: "wx" });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const existing = await readFile(lockPath, "utf8").catch(() => undefined);
-      if (existing === undefined) continue; // released between the two calls: try again
-      const held = parse(existing);
-      if (attempt === 0 && held && isStale(held)) {
-        // Only the file just read is removed: if another process took it over meanwhile, its
-        // content differs and the next attempt reports it.
-        if ((await readFile(lockPath, "utf8").catch(() => undefined)) === existing) {
-          await unlink(lockPath).catch(() => undefined);
+  // The content is written to a file of this process first, then linked into place: link() fails
+  // when the lock exists, and a lock file never exists half-written — a process killed between
+  // creating the file and writing it would otherwise leave an empty lock that nothing can judge.
+  const draft = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(draft, text);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await link(draft, lockPath);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const existing = await readFile(lockPath, "utf8").catch(() => undefined);
+        if (existing === undefined) continue; // released between the two calls: try again
+        const held = parse(existing);
+        if (attempt === 0 && held && isStale(held)) {
+          // Only the file just read is removed: if another process took it over meanwhile, its
+          // content differs and the next attempt reports it.
+          if ((await readFile(lockPath, "utf8").catch(() => undefined)) === existing) {
+            await unlink(lockPath).catch(() => undefined);
+          }
+          continue;
         }
-        continue;
+        const who = held
+          ? `${held.holder} (pid ${held.pid} on ${held.host}, since ${held.since})`
+          : `an unreadable lock file ${lockPath} (if no process uses the database, delete it)`;
+        throw new ComponentLockedError(describe, who);
       }
-      const who = held
-        ? `${held.holder} (pid ${held.pid} on ${held.host}, since ${held.since})`
-        : `an unreadable lock file ${lockPath}`;
-      throw new ComponentLockedError(describe, who);
     }
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
   return async () => {
     if ((await readFile(lockPath, "utf8").catch(() => undefined)) === text) await unlink(lockPath);

@@ -36,7 +36,7 @@ export async function acquirePglite(target: PgliteTarget): Promise<SharedPglite>
   const path = resolve(target.path);
   let entry = open.get(path);
   if (!entry) {
-    entry = { db: PGlite.create(path), refs: 0 };
+    entry = { db: openFile(path), refs: 0 };
     open.set(path, entry);
     entry.db.catch(() => open.delete(path)); // a failed open is not cached
   }
@@ -51,7 +51,12 @@ export async function acquirePglite(target: PgliteTarget): Promise<SharedPglite>
       released = true;
       if (--current.refs > 0) return;
       open.delete(path);
-      if (!db.closed) await db.close();
+      try {
+        if (!db.closed) await db.close();
+      } finally {
+        await processLocks.get(`file:${path}`)?.();
+        processLocks.delete(`file:${path}`);
+      }
     },
   };
 }
@@ -73,9 +78,7 @@ async function openFile(path: string): Promise<PGlite> {
     );
   } catch (error) {
     if (!(error instanceof ComponentLockedError)) throw error;
-    const run = await readFile(`${path}.lock`, "utf8").catch(() => undefined);
-    const holder = run ? (JSON.parse(run) as { holder?: string }).holder : undefined;
-    throw new ComponentLockedError(describe, holder ?? error.holder);
+    throw new ComponentLockedError(describe, (await runHolder(path)) ?? error.holder);
   }
   try {
     return await PGlite.create(path);
@@ -84,4 +87,23 @@ async function openFile(path: string): Promise<PGlite> {
     processLocks.delete(`file:${path}`);
     throw error;
   }
+}
+
+/**
+ * The run that holds a directory, from its run lock (`<path>.lock`). A process that has just
+ * opened the directory takes that lock a moment later: it is waited for, briefly, so that the
+ * refusal names the run rather than only its process.
+ */
+async function runHolder(path: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const text = await readFile(`${path}.lock`, "utf8").catch(() => undefined);
+    if (text) {
+      try {
+        const holder = (JSON.parse(text) as { holder?: unknown }).holder;
+        if (typeof holder === "string") return holder;
+      } catch {}
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
 }

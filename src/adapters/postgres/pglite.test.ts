@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { pgliteBackend } from "./backends.contract.js";
+import { discoverContract } from "./discover.contract.js";
 import { fullSeedContract } from "./full-seed.contract.js";
 import { healthContract } from "./health.contract.js";
+import { injectionContract } from "./injection.contract.js";
 import { lifecycleContract } from "./lifecycle.contract.js";
 import { lockContract } from "./lock.contract.js";
 import { refusalsContract } from "./refusals.contract.js";
@@ -17,4 +19,6 @@ describe("postgres adapter on PGlite", () => {
   healthContract(backend);
   lockContract(backend);
   fullSeedContract(backend);
+  discoverContract(backend);
+  injectionContract(backend);
 });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { postgresBackend } from "./backends.contract.js";
 import { contentionContract } from "./contention.contract.js";
+import { discoverContract } from "./discover.contract.js";
 import { fullSeedContract } from "./full-seed.contract.js";
 import { healthContract } from "./health.contract.js";
+import { injectionContract } from "./injection.contract.js";
 import { lifecycleContract } from "./lifecycle.contract.js";
 import { lockContract } from "./lock.contract.js";
 import { refusalsContract } from "./refusals.contract.js";
@@ -21,5 +23,7 @@ describe.skipIf(!url)("postgres adapter on PostgreSQL", () => {
   healthContract(backend);
   lockContract(backend);
   fullSeedContract(backend);
+  discoverContract(backend);
+  injectionContract(backend);
   contentionContract(backend);
 });

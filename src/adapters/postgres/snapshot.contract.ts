@@ -145,7 +145,14 @@ export function snapshotContract(backend: Backend): void {
           "phone",
           "created_at",
         ]);
-        expect(users?.columns[1]).toEqual({ name: "email", type: "text", nullable: false, default: null });
+        expect(users?.columns[1]).toEqual({
+          name: "email",
+          type: "text",
+          nullable: false,
+          default: null,
+          generated: null,
+          identity: null,
+        });
         expect(users?.columns[4]).toMatchObject({ type: "timestamp with time zone", default: "now()" });
         expect(users?.indexes.map((i) => [i.name, i.unique, i.primary])).toEqual([
           ["users_email_key", true, false],

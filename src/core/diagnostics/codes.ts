@@ -221,6 +221,65 @@ export const CODES = {
     hint: "Point the step at a component of the action's kind, or use an action of the component's adapter.",
     example: "component: app-db   # kind: postgres\naction: shell.exec",
   },
+  MA505: {
+    severity: "error",
+    title: "A step names a table or column that the discovered database does not have",
+    hint: "Correct the name, or create the table or column in an earlier step; checked only with discovery (`validate --discover`).",
+    example:
+      "action: postgres.drop_column\nparams: { table: users, column: phnoe }   # users has no column phnoe",
+  },
+  MA601: {
+    severity: "warning",
+    title: "Raw SQL builds an index without CONCURRENTLY on a table that has rows",
+    hint: "Use postgres.create_index (CONCURRENTLY, with cleanup of an invalid index), or CREATE INDEX CONCURRENTLY outside a transaction; a plain CREATE INDEX, ADD UNIQUE or ADD PRIMARY KEY blocks every write until the build ends.",
+    example: "action: postgres.sql\nparams: { sql: CREATE INDEX orders_status_idx ON orders (status) }",
+  },
+  MA602: {
+    severity: "warning",
+    title: "Raw SQL changes a column's type in a way that rewrites the table",
+    hint: "Use postgres.alter_column_type (expand/contract: new column, sync trigger, batched backfill); ALTER … TYPE rewrites the table and its indexes under an ACCESS EXCLUSIVE lock.",
+    example: "action: postgres.sql\nparams: { sql: ALTER TABLE orders ALTER COLUMN total_cents TYPE bigint }",
+  },
+  MA603: {
+    severity: "warning",
+    title: "Raw SQL sets NOT NULL without a validated CHECK (column IS NOT NULL) to rely on",
+    hint: "Use postgres.set_not_null, or first ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID and VALIDATE CONSTRAINT: SET NOT NULL then skips its full scan under ACCESS EXCLUSIVE.",
+    example: "action: postgres.sql\nparams: { sql: ALTER TABLE users ALTER COLUMN phone SET NOT NULL }",
+  },
+  MA604: {
+    severity: "warning",
+    title: "Raw SQL adds a foreign key or CHECK without NOT VALID on a table that has rows",
+    hint: "Add it NOT VALID, then VALIDATE CONSTRAINT in a later statement (or use postgres.add_foreign_key / add_check_constraint): the validation then scans without blocking writes.",
+    example:
+      "action: postgres.sql\nparams: { sql: ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total_cents >= 0) }",
+  },
+  MA605: {
+    severity: "warning",
+    title: "A column with a volatile default is added to a large table: the table is rewritten",
+    hint: "Add the column without a default (or with a constant one), then fill it with postgres.backfill and set the default afterwards; a volatile default (clock_timestamp(), random(), gen_random_uuid(), a serial) is computed for every row under ACCESS EXCLUSIVE.",
+    example:
+      "action: postgres.add_column\nparams: { table: orders, column: { name: ref, type: uuid, default: gen_random_uuid() } }",
+  },
+  MA606: {
+    severity: "error",
+    title: "A step drops or replaces a table or column that a view reads",
+    hint: "Replace or drop the view first (postgres.replace_view in an earlier step), or keep the column; PostgreSQL refuses the drop, or with CASCADE drops the view silently.",
+    example:
+      "action: postgres.drop_column\nparams: { table: users, column: email }   # the view order_summaries reads users.email",
+  },
+  MA607: {
+    severity: "warning",
+    title: "Raw SQL renames a table or column in one step: every client still using the old name breaks",
+    hint: "Use postgres.rename_column with stage: expand, then stage: contract once every client uses the new name; for a table, create a view under the old name while clients move.",
+    example: "action: postgres.sql\nparams: { sql: ALTER TABLE users RENAME COLUMN email TO email_address }",
+  },
+  MA608: {
+    severity: "info",
+    title: "Raw SQL that changes the database is opaque to checks: only known patterns are linted",
+    hint: "Prefer a catalogue action where one exists; otherwise give the step a `verify` query and a tested rollback, and review its locks by hand.",
+    example:
+      "action: postgres.sql\nparams: { sql: UPDATE orders SET status = 'archived' WHERE created_at < '2020-01-01' }",
+  },
 } as const satisfies Record<string, CodeEntry>;
 
 export type DiagnosticCode = keyof typeof CODES;

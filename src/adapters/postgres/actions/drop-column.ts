@@ -1,4 +1,11 @@
 import { z } from "zod";
+import type { ActionContext } from "../../../core/catalog/catalog.js";
+import {
+  blastRadiusFromSize,
+  discoveredTable,
+  raiseRisk,
+  sensitivityFromColumns,
+} from "../../../core/risk/derived-factors.js";
 import type { ActionDef } from "../../types.js";
 import type { PgConnection } from "../connection.js";
 import { runDdl } from "../ddl.js";
@@ -7,10 +14,17 @@ import { Identifier, qualify, quoteIdent, SchemaName } from "../identifiers.js";
 import { columnInfo, primaryKey, relationExists, tableOid } from "../introspect.js";
 import { backupTableName, newBackup, supersededName, writeBackupComment } from "./column-backup.js";
 import { columnDependents } from "./column-dependents.js";
-import { retryOptions, schemaOf, staticRisk, tableName } from "./common.js";
+import { retryOptions, schemaOf, tableName } from "./common.js";
 
 const Params = z.strictObject({ table: Identifier, column: Identifier, schema: SchemaName });
 type Params = z.infer<typeof Params>;
+
+const STATIC_RISK = {
+  complexity: 0.5,
+  blast_radius: 0.8,
+  reversibility_difficulty: 0.8,
+  data_sensitivity: 0.8,
+};
 
 /**
  * `postgres.drop_column`: a contract step. Before dropping, it copies the column's values keyed by
@@ -28,13 +42,19 @@ export const dropColumn = {
   // Documented static factors: applications that still read the column break (blast radius 0.8);
   // restore_column undoes it, but only with the backup, and the column comes back last in the
   // table (reversibility 0.8); the column's data is what is at stake (0.8). Composite 0.71: above
-  // the approval threshold, as a contract step should be.
-  risk: staticRisk({
-    complexity: 0.5,
-    blast_radius: 0.8,
-    reversibility_difficulty: 0.8,
-    data_sensitivity: 0.8,
-  }),
+  // the approval threshold, as a contract step should be. With a discovery, a very large table
+  // (the backup copies every row under a SHARE lock) or a secret column (`password_hash` 0.9)
+  // raises them further; nothing lowers them.
+  risk: (params: unknown, context: ActionContext) => {
+    const p = Params.safeParse(params);
+    const table = p.success ? discoveredTable(context.discovery, schemaOf(p.data), p.data.table) : undefined;
+    if (!p.success || !table) return STATIC_RISK;
+    const column = table.columns.find((c) => c.name === p.data.column) ?? { name: p.data.column };
+    return raiseRisk(STATIC_RISK, {
+      blast_radius: blastRadiusFromSize(table.rows, table.bytes),
+      data_sensitivity: sensitivityFromColumns([column]),
+    });
+  },
   hasInverse: () => true,
   describe: (p: Params) =>
     `drop column ${tableName(p)}.${p.column}, keeping its data in ${backupTableName(p.table, p.column)}`,
