@@ -67,7 +67,7 @@ describe("run, status, report, rollback", () => {
     expect(one.stdout).toContain(`run ${runId}: completed`);
     const report = await cli("report", runId, "--state", state);
     expect(report.stdout).toContain(`# Run ${runId}`);
-    expect(report.stdout).toContain("| backfill | backfill-email-verified | postgres.sql | succeeded |");
+    expect(report.stdout).toContain("| backfill | backfill-email-verified | postgres.backfill | succeeded |");
     expect(report.stdout).toContain("## Health checks");
     const json = JSON.parse((await cli("report", runId, "--state", state, "--json")).stdout);
     expect(json.run.status).toBe("completed");

@@ -105,15 +105,21 @@ describe("graph", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^flowchart TD/);
     expect(r.stdout).toContain('subgraph P1G1["group 2"]');
-    expect(r.stdout).toContain("class s0,s1,s2,s4 critical");
-    expect(r.stdout).toContain("linkStyle 0,1,3 stroke:#d62728");
+    expect(r.stdout).toContain("class s0,s1,s2,s3 critical");
+    expect(r.stdout).toContain("class s3 approval");
+    expect(r.stdout).toContain("linkStyle 0,1,2 stroke:#d62728");
   });
 
   it("draws dot", async () => {
     const r = await cli("graph", "--format", "dot", EXAMPLE);
     expect(r.stdout).toMatch(/^digraph blueprint \{/);
     expect(r.stdout).toContain("subgraph cluster_1");
-    expect(r.stdout).toContain("rank=same; s2; s3;");
+    expect(r.stdout).toContain("{ rank=same; s2; } // group 2");
+  });
+
+  it("draws the steps of a parallel group side by side", async () => {
+    const r = await cli("graph", "--format", "dot", join(ROOT, "examples", "demo", "blueprint.yaml"));
+    expect(r.stdout).toContain("{ rank=same; s0; s1; } // group 1");
   });
 
   it("rejects an unknown format", async () => {

@@ -75,7 +75,10 @@ export async function rollBack(
           { phase_id: ref.phase.id, step_id: stepId },
           {
             level,
-            instructions: "manual" in action ? action.manual : `run ${action.name} to undo '${stepId}'`,
+            instructions:
+              "manual" in action
+                ? action.manual
+                : `once confirmed, the run itself undoes '${stepId}' with ${action.name}`,
             how: `migration-architect approve ${session.run.id} --confirm ${stepId}, then migration-architect resume ${session.run.id}`,
           },
           { runStatus: status },
