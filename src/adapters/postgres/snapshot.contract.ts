@@ -72,8 +72,25 @@ export function snapshotContract(backend: Backend): void {
       ["an empty table", "CREATE TABLE audit (id int)"],
       ["a schema", "CREATE SCHEMA archive"],
       ["a function", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"],
+      ["an enum", "CREATE TYPE mood AS ENUM ('calm', 'busy')"],
+      ["a domain", "CREATE DOMAIN cents AS integer CHECK (VALUE >= 0)"],
     ])("DDL (%s) changes the fingerprint", (_what, statement) =>
       withDb(async (c) => {
+        const before = await snapshotPostgres(c, "app-db");
+        await c.client.exec(statement);
+        expect((await snapshotPostgres(c, "app-db")).fingerprint).not.toBe(before.fingerprint);
+      }),
+    );
+
+    it.each([
+      ["an enum label added", "ALTER TYPE mood ADD VALUE 'idle'"],
+      ["a domain's check", "ALTER DOMAIN cents ADD CONSTRAINT cents_small CHECK (VALUE < 1000000)"],
+      ["a domain's default", "ALTER DOMAIN cents SET DEFAULT 0"],
+    ])("a change of a type (%s) changes the fingerprint", (_what, statement) =>
+      withDb(async (c) => {
+        await c.client.exec(
+          "CREATE TYPE mood AS ENUM ('calm', 'busy'); CREATE DOMAIN cents AS integer CHECK (VALUE >= 0)",
+        );
         const before = await snapshotPostgres(c, "app-db");
         await c.client.exec(statement);
         expect((await snapshotPostgres(c, "app-db")).fingerprint).not.toBe(before.fingerprint);

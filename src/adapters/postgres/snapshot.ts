@@ -184,6 +184,24 @@ export async function describeSchema(tx: Queryable): Promise<Record<string, unkn
                          WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')`,
   );
 
+  // Enum labels and domains: a rollback that left an added enum label or a changed domain
+  // behind is not back at its checkpoint.
+  const types = await tx.query<{ key: string; definition: string }>(
+    `SELECT n.nspname || '.' || t.typname AS key,
+            CASE WHEN t.typtype = 'e'
+                 THEN 'ENUM ' || coalesce((SELECT string_agg(e.enumlabel::text, ',' ORDER BY e.enumsortorder)
+                                             FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), '')
+                 ELSE concat_ws(' ', 'DOMAIN', pg_catalog.format_type(t.typbasetype, t.typtypmod),
+                                CASE WHEN t.typnotnull THEN 'NOT NULL' END, 'DEFAULT ' || t.typdefault,
+                                (SELECT string_agg(pg_catalog.pg_get_constraintdef(k.oid), ' ' ORDER BY k.conname)
+                                   FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid))
+            END AS definition
+       FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+      WHERE t.typtype IN ('e', 'd') AND ${USER_SCHEMA}
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+                         WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')`,
+  );
+
   const relationsByKey: Record<string, Record<string, unknown>> = {};
   for (const r of relations.rows) {
     relationsByKey[r.key] = { kind: r.kind, ...(r.definition ? { definition: r.definition } : {}) };
@@ -205,5 +223,6 @@ export async function describeSchema(tx: Queryable): Promise<Record<string, unkn
     schemas: schemas.rows.map((s) => s.name).sort(),
     relations: relationsByKey,
     functions: Object.fromEntries(functions.rows.map((f) => [f.key, f.body])),
+    types: Object.fromEntries(types.rows.map((t) => [t.key, t.definition])),
   };
 }
