@@ -8,6 +8,7 @@
  * They name id, email, balance, status and note: a migration of created_at never breaks them.
  */
 import pg from "pg";
+import { percentile } from "../src/adapters/postgres/health/result.js";
 
 export interface TrafficOptions {
   url: string;
@@ -125,12 +126,6 @@ export class Traffic {
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
   }
-}
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (!sorted.length) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SMALL_SEED } from "../src/adapters/postgres/backends.contract.js";
 import { adapters } from "../src/adapters/registry.js";
 import type { Snapshot } from "../src/adapters/types.js";
 import type { Blueprint } from "../src/core/blueprint/schema.js";
@@ -40,7 +41,6 @@ import {
   pgliteShops,
   postgresShops,
   SHOP_SCHEMA,
-  SHOP_SMALL_SEED,
   type ShopDatabases,
 } from "./support/shop-databases.js";
 
@@ -522,7 +522,7 @@ function executorOnPostgres(backend: ShopDatabases["name"], setting: () => Setti
           await schema.connect();
           try {
             await schema.query(SHOP_SCHEMA);
-            await schema.query(SHOP_SMALL_SEED);
+            await schema.query(SMALL_SEED);
           } finally {
             await schema.end();
           }

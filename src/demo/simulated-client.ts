@@ -1,4 +1,5 @@
 import type { Queryable } from "../adapters/postgres/client.js";
+import { percentile as nearestRank } from "../adapters/postgres/health/result.js";
 
 export interface ClientStats {
   reads: number;
@@ -52,8 +53,8 @@ export function startSimulatedClient(db: Queryable, intervalMs = 5): { stop(): P
 
 /** The p-th percentile (0–100) of a list of numbers. */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
+  return nearestRank(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { SMALL_SEED } from "../../src/adapters/postgres/backends.contract.js";
 import { connectPostgres, type PgConnection, snapshotPostgres } from "../../src/adapters/postgres/index.js";
 import type { Snapshot } from "../../src/adapters/types.js";
 
 /**
- * Shop databases (examples/demo/shop-schema.sql and the small seed below) for tests that drive
+ * Shop databases (examples/demo/shop-schema.sql and the contract suites' SMALL_SEED) for tests that drive
  * the executor or the CLI against the real postgres adapter: on PGlite (a data directory copied
  * from a template for every database) and on a PostgreSQL server (`CREATE DATABASE … TEMPLATE`
  * from the admin URL of TEST_DATABASE_URL). Everything made is removed by `teardown`.
@@ -15,33 +16,6 @@ import type { Snapshot } from "../../src/adapters/types.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 export const SHOP_SCHEMA = readFileSync(join(ROOT, "examples", "demo", "shop-schema.sql"), "utf8");
-
-/**
- * The shop seed in miniature, deterministic: 30 users (every third without a phone), 10 products,
- * 40 orders (10 of them shipped), 80 order items, 30 payments.
- */
-export const SHOP_SMALL_SEED = `
-INSERT INTO users (email, full_name, phone, created_at)
-SELECT 'user' || g || '@example.com', 'User ' || g,
-       CASE WHEN g % 3 = 0 THEN NULL ELSE '+1-555-' || lpad(g::text, 7, '0') END,
-       TIMESTAMPTZ '2024-01-01 00:00:00+00' + g * interval '1 hour'
-FROM generate_series(1, 30) g;
-INSERT INTO products (sku, title, price_cents)
-SELECT 'SKU-' || lpad(g::text, 5, '0'), 'Product ' || g, 100 + (g * 37) % 9900 FROM generate_series(1, 10) g;
-INSERT INTO orders (user_id, status, total_cents, created_at)
-SELECT 1 + (g * 7) % 30, (ARRAY['pending','paid','shipped','cancelled'])[1 + g % 4], 0,
-       TIMESTAMPTZ '2024-06-01 00:00:00+00' + g * interval '10 minutes'
-FROM generate_series(1, 40) g;
-INSERT INTO order_items (order_id, product_id, quantity, price_cents)
-SELECT o, 1 + ((o * 13 + k * 3) % 10), 1 + (o + k) % 3, 100 + o * 7
-FROM generate_series(1, 40) o, generate_series(0, 1) k;
-UPDATE orders o SET total_cents = s.total FROM (
-  SELECT order_id, sum(quantity * price_cents) AS total FROM order_items GROUP BY order_id) s
-WHERE s.order_id = o.id;
-INSERT INTO payments (order_id, amount_cents, card_last4, paid_at)
-SELECT id, total_cents, lpad((id % 10000)::text, 4, '0'), created_at + interval '5 minutes'
-FROM orders WHERE id <= 30;
-`;
 
 /** One shop database, fresh from the template. */
 export interface ShopDatabase {
@@ -98,7 +72,7 @@ export function pgliteShops(): ShopDatabases {
       const db = await PGlite.create(template);
       try {
         await db.exec(SHOP_SCHEMA);
-        await db.exec(SHOP_SMALL_SEED);
+        await db.exec(SMALL_SEED);
       } finally {
         await db.close();
       }
@@ -155,7 +129,7 @@ export function postgresShops(adminUrl: string): ShopDatabases & {
       await client.connect();
       try {
         await client.query(SHOP_SCHEMA);
-        await client.query(SHOP_SMALL_SEED);
+        await client.query(SMALL_SEED);
       } finally {
         await client.end();
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { schemaFacts } from "../../core/lint/schema-facts.js";
 import type { Backend, Fresh } from "./backends.contract.js";
 import { discoverPostgres, type PgDiscovery, type PgTable } from "./discover.js";
+import { snapshotPostgres } from "./snapshot.js";
 
 /**
  * Discovery reads the real facts of the app fixture and of pagila (a schema nobody on this project
@@ -147,6 +148,7 @@ export function discoverContract(backend: Backend): void {
       withDb(backend.fresh, async ({ connection }) => {
         const first = await discoverPostgres(connection);
         expect(first.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(first.fingerprint).toBe((await snapshotPostgres(connection, "app-db")).fingerprint);
         const other = await withDb(backend.fresh, (db) => discoverPostgres(db.connection));
         expect(other.fingerprint).toBe(first.fingerprint);
         await connection.client.exec(

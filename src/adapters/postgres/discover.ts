@@ -1,8 +1,7 @@
 import type { PgConnection } from "./connection.js";
-import { schemaFingerprint } from "./discover-fingerprint.js";
 import { discoverObjects } from "./discover-objects.js";
 import { discoverTables } from "./discover-tables.js";
-import { stableTextSettings } from "./snapshot.js";
+import { describeSchema, fingerprintOf, stableTextSettings } from "./snapshot.js";
 
 /**
  * What discovery sees of a PostgreSQL database (read-only; the planner, the risk rules and the
@@ -208,7 +207,8 @@ export async function discoverPostgres(connection: PgConnection): Promise<PgDisc
       sequences: objects.sequences,
       enums: objects.enums,
       domains: objects.domains,
-      fingerprint: await schemaFingerprint(tx, objects),
+      // The snapshot's fingerprint: a discovery and a checkpoint of the same schema agree.
+      fingerprint: fingerprintOf(await describeSchema(tx)),
     };
   });
 }

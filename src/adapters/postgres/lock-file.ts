@@ -61,6 +61,12 @@ export async function fileLock(path: string, describe: string, holder: string): 
   };
 }
 
+/** The content of a lock file (`<path>.lock`), or undefined when there is none or it is unreadable. */
+export async function readLock(path: string): Promise<LockFileContent | undefined> {
+  const text = await readFile(`${path}.lock`, "utf8").catch(() => undefined);
+  return text === undefined ? undefined : parse(text);
+}
+
 function parse(text: string): LockFileContent | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockFileContent>;

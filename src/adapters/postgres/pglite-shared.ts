@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { ComponentLockedError } from "../component-locked.js";
-import { fileLock } from "./lock-file.js";
+import { fileLock, readLock } from "./lock-file.js";
 
 /** A PGlite database: a directory, or memory (a new, empty database each time). */
 export type PgliteTarget = { kind: "file"; path: string } | { kind: "memory" };
@@ -96,13 +95,8 @@ async function openFile(path: string): Promise<PGlite> {
  */
 async function runHolder(path: string): Promise<string | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const text = await readFile(`${path}.lock`, "utf8").catch(() => undefined);
-    if (text) {
-      try {
-        const holder = (JSON.parse(text) as { holder?: unknown }).holder;
-        if (typeof holder === "string") return holder;
-      } catch {}
-    }
+    const holder = (await readLock(path))?.holder;
+    if (holder) return holder;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return undefined;

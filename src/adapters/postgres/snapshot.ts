@@ -29,13 +29,18 @@ export async function snapshotPostgres(connection: PgConnection, componentId: st
     }
     return {
       component: componentId,
-      fingerprint: `sha256:${createHash("sha256")
-        .update(String(stringify(description)))
-        .digest("hex")}`,
+      fingerprint: fingerprintOf(description),
       checksums,
       taken_at: new Date().toISOString(),
     };
   });
+}
+
+/** sha256 of a schema description in canonical form (keys sorted): the schema fingerprint. */
+export function fingerprintOf(description: Record<string, unknown>): string {
+  return `sha256:${createHash("sha256")
+    .update(String(stringify(description)))
+    .digest("hex")}`;
 }
 
 /** Settings that decide how values print as text, fixed for this transaction. */

@@ -3,8 +3,9 @@ import type { StepContext } from "../../types.js";
 import type { Queryable } from "../client.js";
 import type { PgConnection } from "../connection.js";
 import { type LockFigures, runDdl } from "../ddl.js";
-import { qualify, quoteIdent, quoteLiteral } from "../identifiers.js";
+import { qualify, quoteIdent } from "../identifiers.js";
 import { BOOKKEEPING_PREFIX } from "../user-objects.js";
+import { readRecord, writeRecord } from "./bookkeeping-record.js";
 import { retryOptions } from "./common.js";
 
 /**
@@ -48,26 +49,12 @@ export async function readBackfillBackup(
   schema: string,
   name: string,
 ): Promise<(BackfillBackup & { oid: number }) | undefined> {
-  const { rows } = await q.query<{ comment: string | null; oid: number }>(
-    `SELECT pg_catalog.obj_description(c.oid, 'pg_class') AS comment, c.oid::int8::float8 AS oid
-       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'`,
-    [schema, name],
-  );
-  const row = rows[0];
-  if (!row?.comment) return undefined;
-  try {
-    const value = JSON.parse(row.comment) as BackfillBackup;
-    return value.format === FORMAT ? { ...value, oid: Number(row.oid) } : undefined;
-  } catch {
-    return undefined;
-  }
+  const found = await readRecord<BackfillBackup>(q, schema, name, FORMAT);
+  return found && { ...found.record, oid: found.oid };
 }
 
-export async function writeBackfillBackup(q: Queryable, name: string, backup: BackfillBackup): Promise<void> {
-  await q.query(
-    `COMMENT ON TABLE ${qualify(backup.schema, name)} IS ${quoteLiteral(JSON.stringify(backup))}`,
-  );
+export function writeBackfillBackup(q: Queryable, name: string, backup: BackfillBackup): Promise<void> {
+  return writeRecord(q, backup.schema, name, backup);
 }
 
 /** The backup table: the key's and the set columns' types, keyed like the table. */

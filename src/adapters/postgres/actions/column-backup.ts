@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Queryable } from "../client.js";
-import { qualify, quoteLiteral } from "../identifiers.js";
 import { BOOKKEEPING_PREFIX } from "../user-objects.js";
+import { readRecord, writeRecord } from "./bookkeeping-record.js";
 
 /**
  * What drop_column keeps so that restore_column can put the column back without loss: the rows
@@ -48,10 +48,8 @@ export function supersededName(backup: string, now: Date): string {
   return `${backup.slice(0, MAX_NAME_BYTES - suffix.length)}${suffix}`;
 }
 
-export async function writeBackupComment(q: Queryable, backup: ColumnBackup, name: string): Promise<void> {
-  await q.query(
-    `COMMENT ON TABLE ${qualify(backup.schema, name)} IS ${quoteLiteral(JSON.stringify(backup))}`,
-  );
+export function writeBackupComment(q: Queryable, backup: ColumnBackup, name: string): Promise<void> {
+  return writeRecord(q, backup.schema, name, backup);
 }
 
 /** The backup's description, or undefined when the table is not one of ours. */
@@ -60,20 +58,7 @@ export async function readBackupComment(
   schema: string,
   name: string,
 ): Promise<ColumnBackup | undefined> {
-  const { rows } = await q.query<{ comment: string | null }>(
-    `SELECT pg_catalog.obj_description(c.oid, 'pg_class') AS comment
-       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'`,
-    [schema, name],
-  );
-  const text = rows[0]?.comment;
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text) as ColumnBackup;
-    return value.format === FORMAT ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await readRecord<ColumnBackup>(q, schema, name, FORMAT))?.record;
 }
 
 export function newBackup(fields: Omit<ColumnBackup, "format" | "version">): ColumnBackup {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Queryable } from "../client.js";
-import { Identifier, qualify, quoteLiteral } from "../identifiers.js";
+import { Identifier } from "../identifiers.js";
 import { BOOKKEEPING_PREFIX } from "../user-objects.js";
+import { readRecord, writeRecord } from "./bookkeeping-record.js";
 
 /**
  * What drop_table keeps so that restore_table can undo it: the table itself, renamed to
@@ -53,10 +54,8 @@ export function archivedObjectName(original: string): string {
   return name;
 }
 
-export async function writeArchiveComment(q: Queryable, archive: TableArchive, name: string): Promise<void> {
-  await q.query(
-    `COMMENT ON TABLE ${qualify(archive.schema, name)} IS ${quoteLiteral(JSON.stringify(archive))}`,
-  );
+export function writeArchiveComment(q: Queryable, archive: TableArchive, name: string): Promise<void> {
+  return writeRecord(q, archive.schema, name, archive);
 }
 
 /** The archive's record, or undefined when there is no table of that name or it is not an archive. */
@@ -65,20 +64,7 @@ export async function readArchive(
   schema: string,
   name: string,
 ): Promise<TableArchive | undefined> {
-  const { rows } = await q.query<{ comment: string | null }>(
-    `SELECT pg_catalog.obj_description(c.oid, 'pg_class') AS comment
-       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'`,
-    [schema, name],
-  );
-  const text = rows[0]?.comment;
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text) as TableArchive;
-    return value.format === FORMAT ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await readRecord<TableArchive>(q, schema, name, FORMAT))?.record;
 }
 
 export function newArchive(fields: Omit<TableArchive, "format" | "version">): TableArchive {
