@@ -4,11 +4,11 @@ import { cp, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const assets = ["store/migrations"];
+const assets = ["src/store/migrations"];
 
 for (const asset of assets) {
   const to = `${root}dist/${asset}`;
   // A migration deleted from src/ must not survive in dist/.
   await rm(to, { recursive: true, force: true });
-  await cp(`${root}src/${asset}`, to, { recursive: true });
+  await cp(`${root}${asset}`, to, { recursive: true });
 }

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pc from "picocolors";
 import { pgConnection } from "../adapters/postgres/connection.js";
 import { pgliteClient } from "../adapters/postgres/pglite-client.js";
@@ -16,11 +15,12 @@ import type { ExecutorDeps } from "../executor/deps.js";
 import { createRun, executeRun } from "../executor/executor.js";
 import { requestRollback } from "../executor/request-rollback.js";
 import { compareSnapshots } from "../executor/session.js";
+import { projectRoot } from "../project-root.js";
 import { openStore } from "../store/open.js";
 import { percentile, startSimulatedClient } from "./simulated-client.js";
 
-/** The project's root: demo assets ship in examples/demo/ beside src/ and dist/. */
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** Demo assets ship in examples/demo/ at the project's root. */
+const ROOT = projectRoot();
 
 export interface DemoOptions {
   injectFailure: boolean;

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * The folder of drizzle-kit's migrations, beside this module: `src/store/migrations` under tsx
- * and vitest, `dist/store/migrations` once built (`scripts/copy-assets.mjs` copies it, since tsc
+ * and vitest, `dist/src/store/migrations` once built (`scripts/copy-assets.mjs` copies it, since tsc
  * copies no `.sql`). Fails with the reason when the folder is missing, rather than drizzle's
  * "Can't find meta/_journal.json".
  */

@@ -2,9 +2,9 @@ import { userInfo } from "node:os";
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { Blueprint } from "../../core/blueprint/schema.js";
-import { stepHash } from "../../core/risk/approval.js";
 import { RollbackRefused, type RollbackRequest, requestRollback } from "../../executor/request-rollback.js";
 import { buildReport, reportMarkdown } from "../../monitor/report.js";
+import { approveStep, confirmRollback } from "../../services/approvals.js";
 import type { Runtime } from "../../services/runtime.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -106,32 +106,12 @@ export function registerRunCommands(program: Command, context: CliContext): void
         if (!step) throw new UsageError(`run ${runId} has no step '${stepId}'`);
         const by = options.by ?? userInfo().username;
         if (options.step) {
-          const hash = stepHash(step);
-          await store.saveApproval({
-            run_id: runId,
-            step_id: stepId,
-            step_hash: hash,
-            approved_by: by,
-            approved_at: new Date().toISOString(),
-          });
-          await store.transition(runId, {
-            type: "approval.given",
-            phase_id: null,
-            step_id: stepId,
-            check_id: null,
-            data: { by, step_hash: hash },
-          });
+          const hash = await approveStep(store, runId, step, by);
           context.out(
             `approved ${stepId} (${hash.slice(0, 19)}…) by ${by}; continue with: migration-architect resume ${runId}`,
           );
         } else {
-          await store.transition(runId, {
-            type: "rollback.confirmed",
-            phase_id: null,
-            step_id: stepId,
-            check_id: null,
-            data: { by },
-          });
+          await confirmRollback(store, runId, stepId, by);
           context.out(
             `confirmed the rollback of ${stepId} by ${by}; continue with: migration-architect resume ${runId}`,
           );

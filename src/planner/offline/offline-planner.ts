@@ -1,0 +1,128 @@
+import type { PgDiscovery } from "../../adapters/postgres/discover.js";
+import { validateBlueprint } from "../../core/validate.js";
+import { PlanBuilder } from "../../patterns/plan-builder.js";
+import { PlanRefusal } from "../../patterns/refusal.js";
+import type { Planner, PlanRequest, PlanResult, TranscriptEntry } from "../types.js";
+import { buildPlan, intentTitle } from "./build-plan.js";
+import { UNDERSTOOD } from "./intent.js";
+import { parseRequest } from "./parse-request.js";
+
+/** Bumped when the rules or templates change what the offline planner writes. */
+export const OFFLINE_PLANNER_VERSION = "offline/1";
+
+const LLM_HINT =
+  "for requests beyond these, use an LLM planner: --planner anthropic (needs ANTHROPIC_API_KEY) or --planner langchain:<provider>:<model>";
+
+/**
+ * The embedded planner (DESIGN.md §7): no network, deterministic. It discovers the target,
+ * reads the request with rules (parse-request.ts), fills a template from src/patterns/ with what
+ * it found (sizes, views, partitions) and has the core validate the result. What it does not
+ * understand, or will not do, it refuses with the reason.
+ */
+export function offlinePlanner(): Planner {
+  return {
+    name: "offline",
+    async plan(request: PlanRequest): Promise<PlanResult> {
+      const started = performance.now();
+      const transcript: TranscriptEntry[] = [];
+      const log = (text: string) => transcript.push({ role: "planner", text });
+      const refuse = (reason: string, understands?: readonly string[]): PlanResult => {
+        log(`refused: ${reason}`);
+        return {
+          kind: "refusal",
+          reason,
+          ...(understands ? { understands: [...understands, LLM_HINT] } : {}),
+          transcript,
+          elapsed_ms: Math.round(performance.now() - started),
+          discovery_ms: discoveryMs,
+        };
+      };
+      let discoveryMs = 0;
+      const databases = request.system.components.filter((c) => c.kind === "postgres");
+      if (!databases.length)
+        return refuse(
+          "the offline planner plans PostgreSQL changes, and the system has no postgres component",
+        );
+
+      // Discover every database; the request's table decides which one the plan is for.
+      const found: { id: string; discovery: PgDiscovery }[] = [];
+      for (const component of databases) {
+        const t = performance.now();
+        found.push({
+          id: component.id,
+          discovery: (await request.system.discover(component.id)) as PgDiscovery,
+        });
+        discoveryMs += performance.now() - t;
+        log(
+          `discovered ${component.id}: ${found.at(-1)?.discovery.tables.length} tables, ${found.at(-1)?.discovery.views.length} views`,
+        );
+      }
+      discoveryMs = Math.round(discoveryMs);
+      let parsed = parseRequest(request.request, found[0]?.discovery as PgDiscovery);
+      let target = found[0];
+      for (const other of found.slice(1)) {
+        if (parsed.kind !== "unknown") break;
+        const next = parseRequest(request.request, other.discovery);
+        if (next.kind !== "unknown") {
+          parsed = next;
+          target = other;
+        }
+      }
+      if (!target) return refuse("nothing was discovered");
+      if (parsed.kind === "unsafe") return refuse(`unsafe as asked: ${parsed.reason}`);
+      if (parsed.kind === "unsupported") return refuse(parsed.reason);
+      if (parsed.kind === "unknown")
+        return refuse(`I did not understand the request: ${parsed.reason}`, UNDERSTOOD);
+      if (!("table" in parsed)) return refuse("the request was not understood");
+      log(`understood: ${parsed.kind} on ${parsed.table.schema}.${parsed.table.name}`);
+
+      const now = request.now ?? new Date();
+      const component = request.system.component(target.id);
+      const builder = new PlanBuilder({
+        id: `bp-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${parsed.kind.replace(/_/g, "-")}-${parsed.table.name}`.slice(
+          0,
+          200,
+        ),
+        name: intentTitle(parsed),
+        request: request.request,
+        created_at: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+        component,
+        ...(request.constraints ? { constraints: request.constraints } : {}),
+        metadata: { planner: "offline", planner_version: OFFLINE_PLANNER_VERSION },
+        source_description: `${target.id} as discovered (${target.discovery.fingerprint.slice(0, 19)}…)`,
+      });
+      let notes: string[];
+      try {
+        notes = buildPlan(builder, parsed, target.discovery);
+      } catch (error) {
+        if (error instanceof PlanRefusal) return refuse(error.message);
+        throw error;
+      }
+      const blueprint = builder.build();
+      const validation = validateBlueprint(blueprint, {
+        catalog: request.catalog,
+        discovery: new Map([[target.id, target.discovery]]),
+      });
+      const gated = validation.analysis.steps
+        .filter((s) => validation.analysis.approvals[s.index])
+        .map((s) => s.step.id);
+      if (gated.length)
+        notes.push(
+          `needs approval before it runs (risk above ${validation.analysis.approvalThreshold}): ${gated.join(", ")}`,
+        );
+      log(
+        `planned ${validation.analysis.steps.length} steps in ${blueprint.phases.length} phases; ${validation.valid ? "valid" : "INVALID"}`,
+      );
+      return {
+        kind: "blueprint",
+        blueprint,
+        diagnostics: validation.diagnostics,
+        valid: validation.valid,
+        notes,
+        transcript,
+        elapsed_ms: Math.round(performance.now() - started),
+        discovery_ms: discoveryMs,
+      };
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import type { PgColumn, PgDiscovery, PgTable } from "../../adapters/postgres/discover.js";
+import type { Intent, NotUnderstood } from "./intent.js";
+import { findTable } from "./names.js";
+import { columnWords, mainTable, type TableMention, tableMentions } from "./references.js";
+import { unsafeReason } from "./unsafe.js";
+import { typesIn, verbsIn } from "./vocabulary.js";
+
+const IDENT = "([a-z_][a-z0-9_]*)";
+
+/**
+ * Reads a request in plain English against what discovery found: which operation, on which
+ * table and columns, with which type, default or new name. Rules, not a model: deterministic,
+ * and when it cannot tell, it says what was missing rather than guessing.
+ */
+export function parseRequest(request: string, discovery: PgDiscovery): Intent | NotUnderstood {
+  const text = normalize(request);
+  const unsafe = unsafeReason(text);
+  if (unsafe) return { kind: "unsafe", reason: unsafe };
+  const words = text.match(/[a-z0-9_-]+/g) ?? [];
+  const verbs = verbsIn(words);
+  const mentions = tableMentions(text, discovery);
+  const main = mainTable(mentions);
+
+  if (verbs.has("deploy") && !main) {
+    return {
+      kind: "unsupported",
+      reason:
+        "deployment patterns (blue-green, canary, rolling, shadow) need service and traffic adapters, which this build does not have yet; the offline planner plans PostgreSQL changes",
+    };
+  }
+  if (!main) {
+    const named = discovery.tables.filter((t) => !t.partition_of).map((t) => t.name);
+    return {
+      kind: "unknown",
+      reason: `the request names no table I can find; the database has ${named.slice(0, 20).join(", ")}${named.length > 20 ? ", …" : ""}`,
+    };
+  }
+  const table = main.table;
+  const column = main.columns[0] ?? columnWords(text, table)[0]?.column;
+
+  if (verbs.has("rename")) return rename(text, main, column);
+  if (verbs.has("move") && column) {
+    const to = new RegExp(
+      `\\b(?:to|into)\\s+(?:a\\s+)?(?:new\\s+)?(?:table\\s+)?(?:called\\s+|named\\s+)?${IDENT}`,
+    ).exec(text.slice(main.at))?.[1];
+    if (to && !findTable(discovery, to)) return { kind: "move_column", table, column, to };
+    if (to)
+      return {
+        kind: "unknown",
+        reason: `${to} already exists; moving a column into an existing table is not a template I have`,
+      };
+  }
+  if (verbs.has("foreign") || /\breferences?\b/.test(text)) {
+    const fk = foreignKey(text, mentions, main);
+    if (fk) return fk;
+  }
+  if (verbs.has("index")) {
+    const columns = indexColumns(text, main);
+    if (!columns.length)
+      return missing(`which columns of ${table.name} to index: write ${table.name}(column, …)`);
+    return { kind: "create_index", table, columns, unique: verbs.has("unique") };
+  }
+  if (verbs.has("unique")) {
+    const columns = indexColumns(text, main);
+    if (!columns.length) return missing(`which columns of ${table.name} must be unique`);
+    return { kind: "add_unique", table, columns };
+  }
+  const newColumn = addedColumn(text, table);
+  if (verbs.has("add") && newColumn) return newColumn;
+  if (verbs.has("check") && /check|ensure|enforce/.test(text)) {
+    const expression = checkExpression(request);
+    if (expression) return { kind: "add_check", table, expression };
+  }
+  const types = typesIn(text);
+  if (column && types.length && (verbs.has("change") || /\btype\b/.test(text))) {
+    // The type asked for comes after "to", "into", "a", "as" ("make it a bigint"); a type named
+    // before describes what the column is now ("is an integer").
+    const other = types.filter((t) => t.type !== column.type);
+    const wanted =
+      other.find((t) => /\b(?:to|into|a|an|as|be)\s+$/.test(text.slice(Math.max(0, t.at - 6), t.at))) ??
+      other.at(-1);
+    if (wanted) return { kind: "change_type", table, column, type: wanted.type };
+  }
+  if (column && (verbs.has("required") || /\bnot\s+(?:be\s+)?null\b/.test(text))) {
+    const fill =
+      /\b(?:fill|filling|set|setting|replace|replacing|default(?:ing)?)\b[^.]*?\b(?:with|to|as)\s+('[^']*'|-?\d+(?:\.\d+)?|true|false|now\(\))/.exec(
+        text,
+      )?.[1];
+    return { kind: "set_not_null", table, column, ...(fill ? { fill } : {}) };
+  }
+  if (verbs.has("drop")) {
+    if (column && (main.columns.length > 0 || /\bcolumn\b/.test(text)))
+      return { kind: "drop_column", table, column };
+    if (/\btable\b/.test(text) || main.explicit) return { kind: "drop_table", table };
+  }
+  if (verbs.has("add") && /\bcolumn\b/.test(text)) {
+    return missing('the new column\'s name and type: e.g. "add a text column nickname to users"');
+  }
+  return {
+    kind: "unknown",
+    reason: `I found ${table.name}${column ? `.${column.name}` : ""} in the request but not what to do with it`,
+  };
+}
+
+function missing(what: string): NotUnderstood {
+  return { kind: "unknown", reason: `the request does not say ${what}` };
+}
+
+function normalize(request: string): string {
+  return request.toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, " ").trim();
+}
+
+function rename(text: string, main: TableMention, column: PgColumn | undefined): Intent | NotUnderstood {
+  const to = new RegExp(`\\b(?:to|as|into)\\s+(?:be\\s+)?(?:called\\s+|named\\s+)?"?${IDENT}`).exec(
+    text.slice(main.at),
+  )?.[1];
+  if (!to) return missing(`the new name: "rename ${main.table.name}${column ? `.${column.name}` : ""} to …"`);
+  const tableOnly = main.columns.length === 0 && (/\brename (?:the )?table\b/.test(text) || !column);
+  if (tableOnly) return { kind: "rename_table", table: main.table, to };
+  if (!column) return missing(`which column of ${main.table.name} to rename`);
+  return { kind: "rename_column", table: main.table, column, to };
+}
+
+function indexColumns(text: string, main: TableMention): PgColumn[] {
+  if (main.columns.length) return main.columns;
+  const on = /\bon\s+(?:the\s+)?(?:columns?\s+)?([a-z_][a-z0-9_]*(?:\s*(?:,|and)\s*[a-z_][a-z0-9_]*)*)/.exec(
+    text,
+  )?.[1];
+  const named = on?.split(/\s*(?:,|and)\s*/).map((w) => main.table.columns.find((c) => c.name === w.trim()));
+  if (named?.length && named.every((c) => c)) return named as PgColumn[];
+  return columnWords(text, main.table).map((c) => c.column);
+}
+
+function foreignKey(text: string, mentions: TableMention[], main: TableMention): Intent | undefined {
+  const columns = main.columns.length
+    ? main.columns
+    : columnWords(text, main.table)
+        .slice(0, 1)
+        .map((c) => c.column);
+  const target =
+    mentions.find((m) => m.table !== main.table && m.at > main.at) ??
+    mentions.find((m) => m.table !== main.table);
+  if (!columns.length || !target) return undefined;
+  const refColumns = target.columns.length ? target.columns.map((c) => c.name) : target.table.primary_key;
+  if (refColumns.length !== columns.length) return undefined;
+  const onDelete = /\bon delete (cascade|restrict|set null|no action)\b/.exec(text)?.[1];
+  return {
+    kind: "add_foreign_key",
+    table: main.table,
+    columns,
+    references: { table: target.table, columns: refColumns },
+    ...(onDelete ? { on_delete: onDelete } : {}),
+  };
+}
+
+function addedColumn(text: string, table: PgTable): Intent | undefined {
+  const named =
+    new RegExp(`\\bcolumn\\s+(?:called\\s+|named\\s+)?"?${IDENT}`).exec(text)?.[1] ??
+    new RegExp(`\\b${IDENT}\\s+(?:column|field)\\b`).exec(text)?.[1];
+  if (
+    !named ||
+    table.columns.some((c) => c.name === named) ||
+    ["new", "a", "the", "required", "nullable", "optional"].includes(named)
+  ) {
+    return undefined;
+  }
+  const types = typesIn(text).filter((t) => t.type !== "boolean" || /\b(?:boolean|bool|flag)\b/.test(text));
+  const type = types[0]?.type;
+  if (!type) return undefined;
+  const required = /\b(?:required|mandatory|not null|non-null|non-nullable|not nullable)\b/.test(text);
+  const value =
+    /\bdefault(?:ing|s)?(?:\s+value)?(?:\s+(?:to|of|=|is))?\s+('[^']*'|-?\d+(?:\.\d+)?|true|false|now\(\)|gen_random_uuid\(\)|current_timestamp|null)/.exec(
+      text,
+    )?.[1];
+  return {
+    kind: "add_column",
+    table,
+    column: {
+      name: named,
+      type,
+      nullable: !required,
+      ...(value && value !== "null" ? { default: value } : {}),
+    },
+  };
+}
+
+/** The expression of a check: after "that", "so that", "ensure" or ":", up to the sentence's end. */
+function checkExpression(request: string): string | undefined {
+  const m = /\b(?:that|ensure|ensuring|enforce|enforcing|where|:)\s+(.+?)(?:\.(?:\s|$)|$)/i.exec(request);
+  const expression = m?.[1]?.trim();
+  if (!expression || !/(>=|<=|<>|!=|=|>|<|\bis not null\b|\bbetween\b|\bin\s*\()/i.test(expression))
+    return undefined;
+  return expression.replace(/\s+(?:always|holds?)$/i, "");
+}
