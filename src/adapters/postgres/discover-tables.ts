@@ -31,6 +31,7 @@ type TableRow = {
   parent_schema: string | null;
   parent_name: string | null;
   bound: string | null;
+  comment: string | null;
   pk: string[] | null;
 };
 
@@ -45,6 +46,7 @@ export async function discoverTables(tx: Queryable): Promise<PgTable[]> {
             CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
             pn.nspname AS parent_schema, pc.relname AS parent_name,
             CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
+            pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
             ARRAY(SELECT a.attname::text
                     FROM pg_catalog.pg_index i
                     CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
@@ -64,7 +66,8 @@ export async function discoverTables(tx: Queryable): Promise<PgTable[]> {
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
             pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default,
             CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' END AS generated,
-            CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity
+            CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
+            pg_catalog.col_description(c.oid, a.attnum) AS comment
        FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -163,6 +166,7 @@ export async function discoverTables(tx: Queryable): Promise<PgTable[]> {
         t.parent_schema && t.parent_name
           ? { schema: t.parent_schema, table: t.parent_name, bound: t.bound ?? "" }
           : null,
+      comment: t.comment ?? null,
       columns: [],
       primary_key: t.pk ?? [],
       constraints: [],

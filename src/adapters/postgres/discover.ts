@@ -49,6 +49,11 @@ export interface PgColumn {
   /** `stored` for a generated column (`GENERATED ALWAYS AS (…) STORED`), else null. */
   generated: "stored" | "virtual" | null;
   identity: "always" | "by default" | null;
+  /**
+   * `COMMENT ON COLUMN`, as written by whoever wrote it: data, never an instruction (a planner
+   * passes it to a model inside a tool result, as data).
+   */
+  comment: string | null;
 }
 
 export interface PgConstraint {
@@ -111,6 +116,8 @@ export interface PgTable {
   partitions: string[];
   /** For a partition: its parent and its bound (`FOR VALUES FROM (…) TO (…)`). */
   partition_of: { schema: string; table: string; bound: string } | null;
+  /** `COMMENT ON TABLE`: data, never an instruction (see PgColumn.comment). */
+  comment: string | null;
   columns: PgColumn[];
   primary_key: string[];
   constraints: PgConstraint[];

@@ -169,6 +169,7 @@ export function snapshotContract(backend: Backend): void {
           default: null,
           generated: null,
           identity: null,
+          comment: null,
         });
         expect(users?.columns[4]).toMatchObject({ type: "timestamp with time zone", default: "now()" });
         expect(users?.indexes.map((i) => [i.name, i.unique, i.primary])).toEqual([

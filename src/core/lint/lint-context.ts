@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { StepRef } from "../blueprint/step-index.js";
+import { shadowColumnName } from "../catalog/shadow-column.js";
 import type { FactsIndex } from "./schema-facts.js";
 import type { SqlOp } from "./sql-statements.js";
 import { identName, type Token } from "./sql-tokens.js";
@@ -36,7 +37,10 @@ export interface LintContext {
   facts: FactsIndex | undefined;
   /** `schema.table` the blueprint creates (create_table, restore_table, CREATE TABLE in raw SQL). */
   createdTables: Set<string>;
-  /** `schema.table.column` the blueprint creates (add_column, rename_column's `to`, …). */
+  /**
+   * `schema.table.column` the blueprint creates (add_column, rename_column's `to`, the shadow
+   * column of an alter_column_type expand, …).
+   */
   createdColumns: Set<string>;
   /** `schema.view` a step creates, replaces or drops: the blueprint takes care of that view. */
   handledViews: Set<string>;
@@ -79,6 +83,10 @@ export function lintContext(steps: readonly LintStep[], facts: FactsIndex | unde
       context.createdColumns.add(`${table}.${p.column}`);
     }
     if (table && p.to && action === "rename_column") context.createdColumns.add(`${table}.${p.to}`);
+    // A postgres.backfill step may fill the shadow between the expand and the contract.
+    if (table && action === "alter_column_type" && p.stage === "expand" && typeof p.column === "string") {
+      context.createdColumns.add(`${table}.${shadowColumnName(p.column)}`);
+    }
     if (p.name && ["create_view", "replace_view", "drop_view", "restore_view"].includes(action)) {
       context.handledViews.add(qualified(p.schema, p.name));
     }

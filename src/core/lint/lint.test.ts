@@ -379,6 +379,26 @@ describe("MA505 names that do not exist", () => {
     expect(only(steps, "MA505")).toEqual([]);
     expect(only([action("a", "drop_column", { table: "userz", column: "x" })], "MA505", false)).toEqual([]);
   });
+
+  it("knows the shadow column an alter_column_type expand creates, for the backfill step that fills it", () => {
+    const type = { table: "orders", column: "total_cents", type: "bigint" };
+    const fill = action("b", "backfill", {
+      table: "orders",
+      set: { total_cents_ma_new: "total_cents::bigint" },
+      where: "total_cents_ma_new IS DISTINCT FROM total_cents::bigint",
+    });
+    const steps = [
+      action("e", "alter_column_type", { ...type, stage: "expand", backfill: false }),
+      fill,
+      action("c", "alter_column_type", { ...type, stage: "contract" }),
+    ];
+    expect(only(steps, "MA505")).toEqual([]);
+    // Without the expand, nothing creates the shadow; the contract alone does not either.
+    expect(only([fill], "MA505").map((d) => d.message)).toEqual([
+      "step 'b': orders has no column total_cents_ma_new, and no step creates it",
+    ]);
+    expect(only([fill, steps[2] as Step], "MA505")).toHaveLength(1);
+  });
 });
 
 describe("the lint and the rest of validate", () => {

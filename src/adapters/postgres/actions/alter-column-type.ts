@@ -1,7 +1,8 @@
+import { shadowColumnName } from "../../../core/catalog/shadow-column.js";
 import type { ActionDef } from "../../types.js";
 import type { PgConnection } from "../connection.js";
 import { tableName, withSchema } from "./common.js";
-import { alterReached, contractAlter, expandAlter, shadowName } from "./expand-alter-type.js";
+import { alterReached, contractAlter, expandAlter } from "./expand-alter-type.js";
 import { AlterTypeParams } from "./expand-params.js";
 import { expandContractRisk } from "./rename-column.js";
 
@@ -10,7 +11,8 @@ type Params = AlterTypeParams;
 /**
  * `postgres.alter_column_type`: a type change without a table rewrite under lock, in two steps
  * (expand-alter-type.ts). expand: a shadow column of the new type, a two-way sync trigger, a
- * batched backfill; contract: the old column's values kept in a backup, the shadow swapped in
+ * batched backfill (or, with `backfill: false`, none: a postgres.backfill step of its own copies
+ * the rows); contract: the old column's values kept in a backup, the shadow swapped in
  * under the column's name (catalog-only), constraints, indexes and views carried over.
  */
 export const alterColumnType = {
@@ -28,8 +30,8 @@ export const alterColumnType = {
   hasInverse: () => true,
   describe: (p: Params) =>
     p.stage === "expand"
-      ? `change ${tableName(p)}.${p.column} to ${p.type}, expand: add ${shadowName(p.column)} ${p.type} = ${p.using ?? `${p.column}::${p.type}`}, sync both ways, backfill`
-      : `change ${tableName(p)}.${p.column} to ${p.type}, contract: back up the old values, swap ${shadowName(p.column)} in`,
+      ? `change ${tableName(p)}.${p.column} to ${p.type}, expand: add ${shadowColumnName(p.column)} ${p.type} = ${p.using ?? `${p.column}::${p.type}`}, sync both ways, ${p.backfill === false ? "the rows copied by a postgres.backfill step" : "backfill"}`
+      : `change ${tableName(p)}.${p.column} to ${p.type}, contract: back up the old values, swap ${shadowColumnName(p.column)} in`,
   inverse: (p: Params) => ({
     action: "postgres.revert_alter_column_type",
     params: {
@@ -38,6 +40,7 @@ export const alterColumnType = {
       type: p.type,
       ...(p.using ? { using: p.using } : {}),
       stage: p.stage,
+      ...(p.backfill === false ? { backfill: false } : {}),
       ...withSchema(p),
     },
   }),

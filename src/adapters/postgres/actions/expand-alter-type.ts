@@ -1,3 +1,4 @@
+import { shadowColumnName } from "../../../core/catalog/shadow-column.js";
 import type { StepContext, StepOutcome } from "../../types.js";
 import { type Queryable, sqlState } from "../client.js";
 import type { PgConnection } from "../connection.js";
@@ -38,10 +39,18 @@ import {
  * expand: a shadow column `<column>_ma_new` of the new type, kept equal by the sync trigger (new
  * = USING(old); old = new::old_type when that cast exists, otherwise writes to the new column do
  * not reach the old one, and the step says so), backfilled in batches, NOT NULL carried by a CHECK
- * validated after the backfill.
+ * validated after the backfill. A NULL put into the shadow never reaches the old column: there it
+ * means "not filled yet" (the shadow is a derived copy; the old column is the truth until the
+ * contract), which is what lets a postgres.backfill step over the shadow be undone.
  *
- * contract: checks the two agree on every row, keeps the old column's values (and definition,
- * constraints, indexes, comment) in `ma_backup_at_<table>_<column>_old`, then in one transaction
+ * expand with `backfill: false`: the shadow and the trigger only; the copy is a postgres.backfill
+ * step of its own (throttled, resumable, undoable), and the NOT NULL CHECK waits for the contract,
+ * since that step's undo puts NULLs back into the shadow.
+ *
+ * contract: checks the two agree on every row (else: run the backfill step first), adds the NOT
+ * NULL CHECK if the expand left it out and validates it (SHARE UPDATE EXCLUSIVE: writes go on),
+ * keeps the old column's values (and definition, constraints, indexes, comment) in
+ * `ma_backup_at_<table>_<column>_old`, then in one transaction
  * drops the views reading the column, the trigger and the old column, renames the shadow to the
  * column's name (catalog-only), puts back its default, NOT NULL (from the validated check, without
  * a scan), CHECK and foreign-key constraints (NOT VALID, validated just after) and the views (same
@@ -51,7 +60,6 @@ import {
  */
 
 const stateName = (p: AlterTypeParams) => stateTableName("alter_column_type", p.table, p.column);
-export const shadowName = (column: string) => boundedName("", [column], "_ma_new");
 export const oldBackupName = (table: string, column: string) =>
   boundedName("ma_backup_at_", [table, column], "_old");
 const usingOf = (p: AlterTypeParams) => p.using ?? `${quoteIdent(p.column)}::${p.type}`;
@@ -64,7 +72,10 @@ function syncSpec(schema: string, p: AlterTypeParams, state: ExpandState): SyncS
     column: p.column,
     shadow: state.shadow,
     up: overNew(p.table, state.using ?? usingOf(p)),
-    down: state.two_way ? `NEW.${quoteIdent(state.shadow)}::${state.old_type}` : undefined,
+    // A NULL shadow is a row not filled yet (or a backfill's undo): the old column keeps its value.
+    down: state.two_way
+      ? `COALESCE(NEW.${quoteIdent(state.shadow)}::${state.old_type}, NEW.${quoteIdent(p.column)})`
+      : undefined,
   };
 }
 
@@ -91,8 +102,9 @@ export async function expandAlter(
   const schema = schemaOf(p);
   const name = stateName(p);
   const table = qualify(schema, p.table);
-  const shadow = shadowName(p.column);
+  const shadow = shadowColumnName(p.column);
   const check = notNullCheckName(p.table, shadow);
+  const copy = p.backfill !== false;
   const refuse = (reason: string) => new InvalidColumnChangeError(tableName(p), p.column, reason);
   const notes: string[] = [];
   let state = await readState(connection.client, schema, name);
@@ -122,6 +134,7 @@ export async function expandAlter(
       new_type: p.type,
       using: usingOf(p),
       two_way: twoWay,
+      backfill_step: !copy,
     });
   }
   if (state.stage === "contracting" || state.stage === "contracted") {
@@ -133,6 +146,13 @@ export async function expandAlter(
     );
   }
   const planned = state;
+  // The check is added NOT VALID (no scan) with the column; validated once the rows are copied.
+  const checkNow = planned.not_null && !planned.backfill_step;
+  if (!copy) {
+    notes.push(
+      `the rows are not copied: a postgres.backfill step must set ${shadow} = ${planned.using ?? usingOf(p)} before the contract`,
+    );
+  }
   const ddl = await runDdl(
     connection,
     async (tx) => {
@@ -145,29 +165,33 @@ export async function expandAlter(
       if (!(await columnInfo(tx, oid, shadow))) {
         await tx.query(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(shadow)} ${p.type}`);
       }
-      if (planned.not_null) await addNotNullCheck(tx, schema, p.table, oid, check, shadow);
+      if (checkNow) await addNotNullCheck(tx, schema, p.table, oid, check, shadow);
       await installSync(tx, syncSpec(schema, p, planned));
       return { oid, attnum: (await columnInfo(tx, oid, shadow))?.attnum ?? 0 };
     },
     retryOptions(context),
   );
-  const filled = await runBackfill(
-    connection,
-    {
-      schema,
-      table: p.table,
-      set: [[shadow, planned.using ?? usingOf(p)]],
-      skipTriggers: true,
-      batchSize: p.batch_size ?? DEFAULT_BATCH_SIZE,
-      targetBatchMs: p.target_batch_ms ?? DEFAULT_TARGET_BATCH_MS,
-      token: `alter:${ddl.value.oid}:${ddl.value.attnum}`,
-    },
-    context,
-  );
+  const filled = copy
+    ? await runBackfill(
+        connection,
+        {
+          schema,
+          table: p.table,
+          set: [[shadow, planned.using ?? usingOf(p)]],
+          skipTriggers: true,
+          batchSize: p.batch_size ?? DEFAULT_BATCH_SIZE,
+          targetBatchMs: p.target_batch_ms ?? DEFAULT_TARGET_BATCH_MS,
+          token: `alter:${ddl.value.oid}:${ddl.value.attnum}`,
+        },
+        context,
+      )
+    : // No copy: no rows, no batches; the figures are the DDL's alone.
+      { figures: { ddl_attempts: 0, lock_timeouts: 0, lock_wait_ms: 0, rows: 0 }, notes: [] };
   const finish = await runDdl(
     connection,
     async (tx) => {
-      if (planned.not_null) await tx.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(check)}`);
+      // Without the copy, NULL shadows remain: the contract validates the check, after the backfill.
+      if (checkNow && copy) await tx.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(check)}`);
       const current = await readState(tx, schema, name);
       if (current) await writeState(tx, name, { ...current, stage: "expanded" });
     },
@@ -175,7 +199,10 @@ export async function expandAlter(
   );
   const figures = { ...filled.figures };
   for (const k of LOCK_KEYS) figures[k] += ddl.figures[k] + finish.figures[k];
-  return { figures: { ...figures, two_way: planned.two_way === true }, notes: [...notes, ...filled.notes] };
+  return {
+    figures: { ...figures, two_way: planned.two_way === true, backfill_step: !copy },
+    notes: [...notes, ...filled.notes],
+  };
 }
 
 export async function contractAlter(
@@ -209,7 +236,18 @@ export async function contractAlter(
       `SELECT count(*)::int AS n FROM ${table} WHERE ${quoteIdent(state.shadow)} IS DISTINCT FROM (${state.using})::${state.new_type}`,
     );
     const rows = differ.rows[0]?.n ?? 0;
-    if (rows > 0) throw new ColumnsOutOfSyncError(tableName(p), p.column, state.shadow, rows);
+    if (rows > 0) {
+      throw state.backfill_step
+        ? new ColumnsOutOfSyncError(
+            tableName(p),
+            p.column,
+            state.shadow,
+            rows,
+            `(not backfilled yet?): run the postgres.backfill step first (set: { ${state.shadow}: '${(state.using ?? usingOf(p)).replaceAll("'", "''")}' }), then contract; if it has run, writes bypassed the sync trigger: run the expand again without backfill: false to copy them`,
+          )
+        : new ColumnsOutOfSyncError(tableName(p), p.column, state.shadow, rows);
+    }
+    if (state.not_null) add(await validatedNotNull(connection, schema, p, state, context));
     const swapped = await runDdl(
       connection,
       (tx) => swap(tx, schema, p, state, refuse),
@@ -244,6 +282,44 @@ export async function contractAlter(
     },
     notes,
   };
+}
+
+/**
+ * The shadow's NOT NULL CHECK before the swap: added NOT VALID (a moment of ACCESS EXCLUSIVE, no
+ * scan) when the expand left it to the contract, then validated in a transaction of its own (SHARE
+ * UPDATE EXCLUSIVE: writes go on during the scan), so that the swap's SET NOT NULL needs no scan.
+ */
+async function validatedNotNull(
+  connection: PgConnection,
+  schema: string,
+  p: AlterTypeParams,
+  state: ExpandState,
+  context: StepContext,
+): Promise<LockFigures> {
+  const check = notNullCheckName(p.table, state.shadow);
+  const added = await runDdl(
+    connection,
+    async (tx) => {
+      const oid = await tableOid(tx, schema, p.table);
+      if (oid === undefined) throw new TableDoesNotExistError(schema, p.table);
+      await addNotNullCheck(tx, schema, p.table, oid, check, state.shadow);
+      const { rows } = await tx.query<{ valid: boolean }>(
+        "SELECT convalidated AS valid FROM pg_catalog.pg_constraint WHERE conrelid = $1::int8::oid AND conname = $2",
+        [oid, check],
+      );
+      return rows[0]?.valid === true;
+    },
+    retryOptions(context),
+  );
+  if (added.value) return added.figures;
+  const validated = await runDdl(
+    connection,
+    (tx) => tx.query(`ALTER TABLE ${qualify(schema, p.table)} VALIDATE CONSTRAINT ${quoteIdent(check)}`),
+    retryOptions(context),
+  );
+  const figures = { ...added.figures };
+  for (const k of LOCK_KEYS) figures[k] += validated.figures[k];
+  return figures;
 }
 
 /** The contract's one transaction: back up the old column, swap in the new one, views again. */
@@ -452,6 +528,7 @@ export async function revertContractAlter(
   }
   const backupName = oldBackupName(p.table, p.column);
   const check = notNullCheckName(p.table, state.shadow);
+  const checked = state.not_null && !state.backfill_step;
   const skip = await maySkipTriggers(connection);
   const restored = await runDdl(
     connection,
@@ -478,7 +555,9 @@ export async function revertContractAlter(
         `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(p.column)} TO ${quoteIdent(state.shadow)}`,
       );
       const oid = (await tableOid(tx, schema, p.table)) as number;
-      if (state.not_null) await addNotNullCheck(tx, schema, p.table, oid, check, state.shadow);
+      // As after the expand: without the check when a backfill step fills the shadow (its undo
+      // puts NULLs back).
+      if (checked) await addNotNullCheck(tx, schema, p.table, oid, check, state.shadow);
       const old = quoteIdent(p.column);
       await tx.query(
         `ALTER TABLE ${table} ADD COLUMN ${old} ${backup.type}${backup.collation ? ` COLLATE ${backup.collation}` : ""}` +
@@ -522,7 +601,7 @@ export async function revertContractAlter(
   const finish = await runDdl(
     connection,
     async (tx) => {
-      if (state.not_null) await tx.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(check)}`);
+      if (checked) await tx.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(check)}`);
       const current = await readState(tx, schema, name);
       if (current) await writeState(tx, name, { ...current, stage: "expanded" });
     },
@@ -551,7 +630,7 @@ export async function alterReached(
   const oid = await tableOid(q, schema, p.table);
   if (oid === undefined) return false;
   const column = await columnInfo(q, oid, p.column);
-  const shadow = await columnInfo(q, oid, shadowName(p.column));
+  const shadow = await columnInfo(q, oid, shadowColumnName(p.column));
   if (stage === "none") return !state && !!column && !shadow;
   if (state?.stage !== stage || !column) return false;
   if (stage === "contracted") return !shadow && (await sameType(q, column.type, p.type));

@@ -52,17 +52,19 @@ export class ExpandStateMissingError extends Error {
   }
 }
 
-/** Old and new columns disagree on some rows: contracting would lose what the old one holds. */
+/**
+ * Old and new columns disagree on some rows: contracting would lose what the old one holds.
+ * `remedy` says how to bring them together (by default: run the expand again).
+ */
 export class ColumnsOutOfSyncError extends Error {
   constructor(
     readonly table: string,
     readonly column: string,
     readonly shadow: string,
     readonly rows: number,
+    readonly remedy = "(written with triggers disabled?); run the expand step again to re-sync them, then contract",
   ) {
-    super(
-      `${table}.${column} and ${shadow} differ on ${rows} rows (written with triggers disabled?); run the expand step again to re-sync them, then contract`,
-    );
+    super(`${table}.${column} and ${shadow} differ on ${rows} rows ${remedy}`);
     this.name = "ColumnsOutOfSyncError";
   }
 }

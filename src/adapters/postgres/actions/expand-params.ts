@@ -41,6 +41,10 @@ export const AlterTypeParams = z.strictObject({
     description: "The new value from the row's old one, such as quantity::bigint (default: column::type).",
   }),
   stage: Stage,
+  backfill: z.boolean().optional().meta({
+    description:
+      "false: the expand adds the shadow column and the sync trigger only; a postgres.backfill step copies the rows (set: { <column>_ma_new: <using> }), and the contract checks every row agrees before it swaps (default true: the expand copies them itself)",
+  }),
   batch_size: batchSize,
   target_batch_ms: targetBatchMs,
   schema: SchemaName,

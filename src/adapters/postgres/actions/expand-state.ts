@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { boundedName } from "../../../core/catalog/shadow-column.js";
 import type { Queryable } from "../client.js";
 import { qualify } from "../identifiers.js";
 import { relationExists } from "../introspect.js";
@@ -34,6 +34,11 @@ export interface ExpandState {
   using?: string;
   /** Whether a value written to the new column is converted back into the old one. */
   two_way?: boolean;
+  /**
+   * alter_column_type with `backfill: false`: a postgres.backfill step copies the rows, so the new
+   * column gets its NOT NULL check at the contract (the step's undo puts NULLs back into it).
+   */
+  backfill_step?: boolean;
   default?: string | null;
   comment?: string | null;
   /** Constraints and indexes of the old column, put on the new one by the contract. */
@@ -41,15 +46,8 @@ export interface ExpandState {
   indexes?: { name: string; definition: string }[];
 }
 
-const MAX_NAME_BYTES = 63;
-
-/** `<prefix><parts joined by _><suffix>`, or, past 63 bytes, `<prefix><hash><suffix>`. */
-export function boundedName(prefix: string, parts: string[], suffix = ""): string {
-  const plain = `${prefix}${parts.join("_")}${suffix}`;
-  if (Buffer.byteLength(plain) <= MAX_NAME_BYTES) return plain;
-  const hash = createHash("sha256").update(parts.join("\u0000")).digest("hex");
-  return `${prefix}${hash.slice(0, MAX_NAME_BYTES - Buffer.byteLength(prefix) - Buffer.byteLength(suffix))}${suffix}`;
-}
+/** The bounded naming rule lives in the core, which the lint shares. */
+export { boundedName };
 
 export function stateTableName(operation: ExpandState["operation"], table: string, column: string): string {
   return boundedName(`${BOOKKEEPING_PREFIX}${operation === "rename_column" ? "rn" : "at"}_`, [table, column]);

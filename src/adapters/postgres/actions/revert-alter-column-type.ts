@@ -1,7 +1,8 @@
+import { shadowColumnName } from "../../../core/catalog/shadow-column.js";
 import type { ActionDef } from "../../types.js";
 import type { PgConnection } from "../connection.js";
 import { tableName, withSchema } from "./common.js";
-import { alterReached, revertContractAlter, revertExpandAlter, shadowName } from "./expand-alter-type.js";
+import { alterReached, revertContractAlter, revertExpandAlter } from "./expand-alter-type.js";
 import { AlterTypeParams } from "./expand-params.js";
 import { expandContractRisk } from "./rename-column.js";
 
@@ -27,7 +28,7 @@ export const revertAlterColumnType = {
   hasInverse: () => true,
   describe: (p: Params) =>
     p.stage === "expand"
-      ? `undo the expand of ${tableName(p)}.${p.column} → ${p.type}: drop ${shadowName(p.column)} and its trigger`
+      ? `undo the expand of ${tableName(p)}.${p.column} → ${p.type}: drop ${shadowColumnName(p.column)} and its trigger`
       : `undo the contract of ${tableName(p)}.${p.column} → ${p.type}: restore the old column from its backup`,
   inverse: (p: Params) => ({
     action: "postgres.alter_column_type",
@@ -37,6 +38,7 @@ export const revertAlterColumnType = {
       type: p.type,
       ...(p.using ? { using: p.using } : {}),
       stage: p.stage,
+      ...(p.backfill === false ? { backfill: false } : {}),
       ...withSchema(p),
     },
   }),

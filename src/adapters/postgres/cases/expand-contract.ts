@@ -16,6 +16,21 @@ const expandType = (params: Record<string, unknown>) => async (c: PgConnection) 
   await alterColumnType.apply(c, parsed, stepContext());
 };
 
+/** alter_column_type's expand with `backfill: false`, then the postgres.backfill step that fills its shadow. */
+const TOTAL = { table: "orders", column: "total_cents", type: "bigint" };
+const FILL_TOTAL = {
+  table: "orders",
+  set: { total_cents_ma_new: "total_cents::bigint" },
+  where: "total_cents_ma_new IS DISTINCT FROM total_cents::bigint",
+  batch_size: 10,
+};
+const expandTotalDeferred = expandType({ ...TOTAL, backfill: false });
+const fillTotal = async (c: PgConnection) => {
+  await backfill.apply(c, backfill.params.parse(FILL_TOTAL), stepContext());
+};
+const checkOf = (table: string, column: string) =>
+  `SELECT count(*) FROM pg_constraint WHERE conname = '${table}_${column}_ma_not_null'`;
+
 /** Lifecycle cases of rename_column, alter_column_type and backfill, on the app fixture and pagila. */
 export const expandContractCases: LifecycleCase[] = [
   {
@@ -164,6 +179,59 @@ export const expandContractCases: LifecycleCase[] = [
       expect(
         await value(c, "SELECT count(*)::int FROM pg_indexes WHERE indexname = 'order_items_quantity_idx'"),
       ).toBe(1);
+    },
+  },
+  {
+    name: "alter_column_type expand, backfill: false: orders.total_cents → bigint, shadow and trigger only",
+    action: asAny(alterColumnType),
+    params: { ...TOTAL, stage: "expand", backfill: false },
+    afterApply: async (c) => {
+      expect(await column(c, "orders", "total_cents_ma_new")).toMatchObject({ type: "bigint" });
+      // Nothing copied, and no NOT NULL check yet: the backfill step's undo puts NULLs back.
+      await expectValue(c, "SELECT count(*) FROM orders WHERE total_cents_ma_new IS NOT NULL", "0");
+      await expectValue(c, checkOf("orders", "total_cents_ma_new"), "0");
+      // The trigger syncs writes already; a NULL put into the shadow never reaches the old column.
+      const before = await value(c, "SELECT total_cents FROM orders WHERE id = 3");
+      await c.client.query("UPDATE orders SET total_cents = 2147483647 WHERE id = 3");
+      await expectValue(c, "SELECT total_cents_ma_new FROM orders WHERE id = 3", "2147483647");
+      await c.client.query("UPDATE orders SET total_cents = $1 WHERE id = 3", [before]);
+      await c.client.query("UPDATE orders SET total_cents_ma_new = NULL WHERE id = 3");
+      await expectValue(c, "SELECT total_cents FROM orders WHERE id = 3", String(before));
+      await expectValue(c, "SELECT count(*) FROM orders WHERE total_cents_ma_new IS NOT NULL", "0");
+    },
+  },
+  {
+    name: "backfill of an alter_column_type shadow: orders.total_cents_ma_new, with the sync trigger",
+    action: asAny(backfill),
+    params: FILL_TOTAL,
+    setup: expandTotalDeferred,
+    afterApply: async (c) => {
+      await expectValue(
+        c,
+        "SELECT count(*) FROM orders WHERE total_cents_ma_new IS DISTINCT FROM total_cents::bigint",
+        "0",
+      );
+      // The undo (revert_backfill) puts the NULLs back; the trigger leaves total_cents alone then.
+    },
+  },
+  {
+    name: "alter_column_type contract after a backfill step: orders.total_cents → bigint, read by a view",
+    action: asAny(alterColumnType),
+    params: { ...TOTAL, stage: "contract" },
+    setup: async (c) => {
+      await expandTotalDeferred(c);
+      await fillTotal(c);
+    },
+    afterApply: async (c) => {
+      expect(await column(c, "orders", "total_cents")).toMatchObject({ type: "bigint", nullable: "NO" });
+      expect(await column(c, "order_summaries", "total_cents")).toMatchObject({ type: "bigint" });
+      expect(await column(c, "orders", "total_cents_ma_new")).toBeUndefined();
+      await expectValue(c, checkOf("orders", "total_cents_ma_new"), "0");
+      await expectValue(
+        c,
+        "SELECT count(*) FROM orders o WHERE total_cents IS DISTINCT FROM (SELECT sum(quantity * price_cents) FROM order_items WHERE order_id = o.id)",
+        "0",
+      );
     },
   },
   {
