@@ -15,4 +15,6 @@ export interface CliContext {
   env: Readonly<Record<string, string | undefined>>;
   /** The terminal, when stdout is one: for the live status line of a run. */
   terminal?: { write(text: string): void };
+  /** Asks the person a yes/no question on the terminal; absent when there is no terminal to ask. */
+  confirm?(question: string): Promise<boolean>;
 }

@@ -4,6 +4,7 @@ import { registerCodes } from "./commands/codes.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerGraph } from "./commands/graph.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
 import { registerRunCommands } from "./commands/runs.js";
 import { registerSchema } from "./commands/schema.js";
@@ -23,6 +24,7 @@ export function buildProgram(context: CliContext): Command {
       writeErr: (text) => context.err(text.trimEnd()),
     });
   registerDemo(program, context);
+  registerPlan(program, context);
   registerValidate(program, context);
   registerExplain(program, context);
   registerGraph(program, context);

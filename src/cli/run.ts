@@ -16,6 +16,8 @@ export interface CliIo {
   err(text: string): void;
   /** Raw writes to the terminal, when stdout is one (the live status line). */
   terminal?: { write(text: string): void };
+  /** Asks a yes/no question, when there is a person at a terminal to answer it. */
+  confirm?(question: string): Promise<boolean>;
 }
 
 /** Thrown by `context.exit` to end a command with its exit code. */
@@ -42,6 +44,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     env: process.env,
     openRuntime: runtimeOpener(adapters, process.env),
     terminal: io.terminal,
+    confirm: io.confirm,
   };
   const program = buildProgram(context).exitOverride();
   for (const command of program.commands) command.exitOverride();

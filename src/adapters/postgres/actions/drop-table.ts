@@ -39,12 +39,15 @@ export const dropTable = {
   name: "postgres.drop_table",
   params: Params,
   // Documented static factors: every application that reads the table breaks (blast radius 0.9);
-  // restore_table renames it back instantly with every row, so the undo is cheap (0.4); the whole
-  // table's data is at stake if the archive were lost (0.8); the work is only renames (0.3).
+  // it is the contract's point of no return (DESIGN.md §4): restore_table brings every row back
+  // at once, but the writes applications tried while the table was gone failed and are not
+  // replayed (0.9); the whole table's data is at stake if the archive were lost (0.8); renames
+  // plus the checks for views, foreign keys and partitions that depend on it (0.4). Composite
+  // 0.73: a drop always needs approval.
   risk: staticRisk({
-    complexity: 0.3,
+    complexity: 0.4,
     blast_radius: 0.9,
-    reversibility_difficulty: 0.4,
+    reversibility_difficulty: 0.9,
     data_sensitivity: 0.8,
   }),
   hasInverse: () => true,

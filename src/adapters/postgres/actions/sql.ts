@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { destructiveStatement } from "../../../core/risk/destructive-sql.js";
 import { redactConnection } from "../../connection-string.js";
 import type { ActionDef } from "../../types.js";
 import type { PgConnection } from "../connection.js";
 import { runScript } from "../ddl.js";
 import { firstValue } from "../health/result.js";
-import { retryOptions, staticRisk } from "./common.js";
+import { retryOptions } from "./common.js";
 
 const Params = z.strictObject({
   sql: z.string().trim().min(1, { error: "expected SQL" }),
@@ -32,15 +33,16 @@ const ran = new WeakMap<PgConnection, Set<string>>();
 export const sql = {
   name: "postgres.sql",
   params: Params,
-  // Documented static factors: anything can be in it (complexity 0.8), it can touch any table
-  // (blast radius 0.6), its undo is whatever the author wrote (0.5), and it may touch any data
-  // (0.5). Composite 0.62: below the approval threshold, flagged by the MA6xx lint instead.
-  risk: staticRisk({
-    complexity: 0.8,
-    blast_radius: 0.6,
-    reversibility_difficulty: 0.5,
-    data_sensitivity: 0.5,
-  }),
+  // Documented factors: anything can be in it (complexity 0.8), it can touch any table (blast
+  // radius 0.6), its undo is whatever the author wrote (0.5), and it may touch any data (0.5):
+  // composite 0.62, below the approval threshold, flagged by the MA6xx lint instead. A script
+  // that destroys data or a table (TRUNCATE, DELETE, DROP TABLE / COLUMN) cannot be undone by
+  // other SQL (1.0) and takes data with it (0.9): composite 0.80, so it always needs approval —
+  // raw SQL is no way around the gate on drop_table and drop_column.
+  risk: (params: unknown) =>
+    destructiveStatement(typeof (params as Params)?.sql === "string" ? (params as Params).sql : "")
+      ? { complexity: 0.8, blast_radius: 0.6, reversibility_difficulty: 1, data_sensitivity: 0.9 }
+      : { complexity: 0.8, blast_radius: 0.6, reversibility_difficulty: 0.5, data_sensitivity: 0.5 },
   hasInverse: (_params: unknown) => false,
   describe: (p: Params) => `run SQL: ${oneLine(p.sql)}`,
   inverse: (_params: Params) => ({
