@@ -8,16 +8,28 @@ import { acquirePglite } from "../adapters/postgres/pglite-shared.js";
 import { snapshotPostgres } from "../adapters/postgres/snapshot.js";
 import { adapters } from "../adapters/registry.js";
 import { progressPrinter } from "../cli/output/progress.js";
-import { loadBlueprintText } from "../core/blueprint/load.js";
 import { createCatalog } from "../core/catalog/catalog.js";
 import { validateBlueprint } from "../core/validate.js";
 import type { ExecutorDeps } from "../executor/deps.js";
 import { createRun, executeRun } from "../executor/executor.js";
 import { requestRollback } from "../executor/request-rollback.js";
 import { compareSnapshots } from "../executor/session.js";
+import { offlinePlanner } from "../planner/offline/offline-planner.js";
 import { projectRoot } from "../project-root.js";
+import { defaultCatalog } from "../services/catalog.js";
+import { openSystem } from "../services/system.js";
 import { openStore } from "../store/open.js";
 import { percentile, startSimulatedClient } from "./simulated-client.js";
+
+/** The sentence the demo plans from, and the component it names. */
+const DEMO_REQUEST =
+  "orders.total_cents is an integer and big orders will overflow it: make it a bigint, with no downtime";
+const DEMO_COMPONENT = {
+  id: "shop-db",
+  kind: "postgres",
+  connection: "env:DEMO_DATABASE_URL",
+  options: { snapshot_exclude: ["client_log"] },
+};
 
 /** Demo assets ship in examples/demo/ at the project's root. */
 const ROOT = projectRoot();
@@ -31,9 +43,9 @@ export interface DemoOptions {
 }
 
 /**
- * The demo: a shop database in embedded PGlite, a three-phase zero-downtime migration run on it
+ * The demo: a shop database in embedded PGlite, a zero-downtime migration planned from a sentence by the offline planner and run on it
  * while a simulated client reads and writes, live progress, and the report. With
- * `injectFailure`, a health check fails in the middle phase: the phase rolls back automatically,
+ * `injectFailure`, a health check fails in the phase that backfills: the phase rolls back automatically,
  * then the whole run is rolled back and the data checksums are shown equal to before.
  * Returns the exit code: 0 when the demo showed what it set out to show.
  */
@@ -70,22 +82,41 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       `before: schema ${short(before.fingerprint)}, ${Object.keys(before.checksums).length} tables checksummed`,
     );
 
-    const text = await readFile(join(ROOT, "examples/demo/blueprint.yaml"), "utf8");
-    const loaded = loadBlueprintText(text, { file: "examples/demo/blueprint.yaml" });
-    if (!loaded.ok) throw new Error(`the demo blueprint is not valid: ${loaded.diagnostics[0]?.message}`);
-    const blueprint = loaded.value.blueprint;
+    // Step one: the migration is planned from a sentence, by the offline planner (no network,
+    // no key), which discovers the database first and fills the expand/contract template.
+    const env = { ...process.env, DEMO_DATABASE_URL: `pglite:${dbPath}` };
+    const planned = await offlinePlanner().plan({
+      request: DEMO_REQUEST,
+      system: openSystem([DEMO_COMPONENT], adapters, env),
+      catalog: defaultCatalog(),
+    });
+    out(pc.bold(`\nplanning from a sentence (offline planner): "${DEMO_REQUEST}"`));
+    if (planned.kind !== "blueprint" || !planned.valid) {
+      throw new Error(
+        `the offline planner did not plan the demo: ${planned.kind === "refusal" ? planned.reason : "invalid blueprint"}`,
+      );
+    }
+    const blueprint = planned.blueprint;
+    for (const phase of blueprint.phases) {
+      out(`  ${phase.id}: ${phase.steps.map((s) => `${s.id} (${s.action})`).join(", ")}`);
+    }
+    for (const note of planned.notes) out(pc.dim(`  note: ${note}`));
+    out(
+      pc.dim(
+        `  planned in ${planned.elapsed_ms - (planned.discovery_ms ?? 0)} ms after a ${planned.discovery_ms} ms discovery`,
+      ),
+    );
     if (options.injectFailure) {
-      blueprint.phases
-        .find((p) => p.id === "backfill")
-        ?.health_checks?.push({
-          id: "injected-failure",
-          type: "functional",
-          stage: "intra",
-          component: "shop-db",
-          description: "fails on purpose (--inject-failure)",
-          params: { sql: "SELECT false" },
-        });
-      out(pc.yellow("--inject-failure: the backfill phase gets a health check that fails"));
+      const phase = blueprint.phases.find((p) => p.steps.some((s) => s.action === "postgres.backfill"));
+      phase?.health_checks?.push({
+        id: "injected-failure",
+        type: "functional",
+        stage: "intra",
+        component: "shop-db",
+        description: "fails on purpose (--inject-failure)",
+        params: { sql: "SELECT false" },
+      });
+      out(pc.yellow(`--inject-failure: the ${phase?.id} phase gets a health check that fails`));
     }
     const catalog = createCatalog(adapters.flatMap((a) => a.actions));
     const analysis = validateBlueprint(blueprint, { catalog }).analysis;
@@ -95,7 +126,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const deps: ExecutorDeps = {
       store,
       adapters,
-      env: { ...process.env, DEMO_DATABASE_URL: `pglite:${dbPath}` },
+      env,
       holder: `pid ${process.pid}@${hostname()} (demo)`,
       observe: progressPrinter({ json: false, out, started: begun, live: options.live }),
     };

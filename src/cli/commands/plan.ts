@@ -74,7 +74,9 @@ export function registerPlan(program: Command, context: CliContext): void {
         throw new UsageError((error as Error).message);
       }
       const system = openSystem(components, context.adapters, env);
+      const discoveryStarted = performance.now();
       const found = await system.discoverAll();
+      const discoveryMs = Math.round(performance.now() - discoveryStarted);
       if (found.failures.length) {
         for (const f of found.failures) context.err(`error: cannot discover '${f.component}': ${f.message}`);
         context.exit(EXIT.usage);
