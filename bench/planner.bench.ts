@@ -34,7 +34,10 @@ const median = (xs: number[]) => {
 const dir = await mkdtemp(join(tmpdir(), "ma-bench-planner-"));
 // The fixtures beside the checkout, else where this workplace keeps them.
 const folder = await Promise.any(
-  SHARED.map(async (p) => (await readFile(join(p, "pagila-schema-core.sql")), p)),
+  SHARED.map(async (p) => {
+    await readFile(join(p, "pagila-schema-core.sql"));
+    return p;
+  }),
 );
 const shared = await acquirePglite({ kind: "file", path: join(dir, "pagila") });
 await shared.db.exec(await readFile(join(folder, "pagila-schema-core.sql"), "utf8"));
