@@ -131,7 +131,7 @@ export function setNotNull(b: PlanBuilder, t: TableTarget, column: PgColumn, fil
     b,
     `${column.name}-required`,
     "post",
-    `SELECT is_nullable = 'NO' FROM information_schema.columns WHERE table_schema = '${t.schema}' AND table_name = '${t.table.name}' AND column_name = '${column.name}'`,
+    `SELECT is_nullable = 'NO' FROM information_schema.columns WHERE table_schema = ${literal(t.schema)} AND table_name = ${literal(t.table.name)} AND column_name = ${literal(column.name)}`,
     `${t.table.name}.${column.name} is NOT NULL`,
   );
   viewsAnswer(b, t);

@@ -3,7 +3,7 @@ import { volatileCall } from "../core/lint/volatile.js";
 import { preChecks, sqlCheck, viewsAnswer } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
-import { ident, relation } from "./sql-text.js";
+import { ident, literal, relation } from "./sql-text.js";
 import { estimate, rowsOf, type TableTarget, viewsReading } from "./target.js";
 
 const tableParams = (t: TableTarget) => ({
@@ -69,7 +69,7 @@ export function addColumn(b: PlanBuilder, t: TableTarget, column: NewColumn): vo
       action: "postgres.sql",
       params: {
         sql: `ALTER TABLE ${rel} ALTER COLUMN ${col} SET DEFAULT ${column.default}`,
-        verify: `SELECT column_default IS NOT NULL FROM information_schema.columns WHERE table_schema = '${t.schema}' AND table_name = '${t.table.name}' AND column_name = '${column.name}'`,
+        verify: `SELECT column_default IS NOT NULL FROM information_schema.columns WHERE table_schema = ${literal(t.schema)} AND table_name = ${literal(t.table.name)} AND column_name = ${literal(column.name)}`,
       },
       rollback: {
         action: "postgres.sql",
@@ -138,7 +138,7 @@ export function dropColumn(b: PlanBuilder, t: TableTarget, column: PgColumn): vo
     b,
     `${column.name}-gone`,
     "post",
-    `SELECT count(*) = 0 FROM information_schema.columns WHERE table_schema = '${t.schema}' AND table_name = '${t.table.name}' AND column_name = '${column.name}'`,
+    `SELECT count(*) = 0 FROM information_schema.columns WHERE table_schema = ${literal(t.schema)} AND table_name = ${literal(t.table.name)} AND column_name = ${literal(column.name)}`,
     `${t.table.name}.${column.name} is gone`,
   );
   viewsAnswer(b, t);

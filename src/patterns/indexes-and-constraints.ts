@@ -2,7 +2,7 @@ import { preChecks, sqlCheck, viewsAnswer } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
 import { ident, literal, relation } from "./sql-text.js";
-import { estimate, pgName, rowsOf, type TableTarget } from "./target.js";
+import { estimate, freeName, pgName, rowsOf, type TableTarget } from "./target.js";
 
 const tableParams = (t: TableTarget) => ({
   table: t.table.name,
@@ -30,7 +30,7 @@ export function createIndex(
   if (existing && !options.inPhase) {
     throw new PlanRefusal(`${t.table.name}(${columns.join(", ")}) is already indexed by ${existing.name}`);
   }
-  const name = options.name ?? pgName(t.table.name, ...columns, options.unique ? "key" : "idx");
+  const name = options.name ?? freeName(t, pgName(t.table.name, ...columns, options.unique ? "key" : "idx"));
   if (!options.inPhase) {
     b.phase({ id: "index", name: `Index ${t.table.name}(${columns.join(", ")})` });
     preChecks(b, t);
@@ -52,9 +52,26 @@ export function createIndex(
   return id;
 }
 
-/** A unique constraint: its index built CONCURRENTLY, then attached with USING INDEX. */
+/**
+ * A unique constraint: its index built CONCURRENTLY, then attached with USING INDEX. Refused when
+ * the columns are unique already (a constraint, or a unique index without a WHERE): the action
+ * would find it and do nothing, and the rollback would drop what the run never made.
+ */
 export function addUnique(b: PlanBuilder, t: TableTarget, columns: string[], name?: string): void {
-  const constraint = name ?? pgName(t.table.name, ...columns, "key");
+  const sameSet = (cols: readonly string[]) =>
+    cols.length === columns.length && columns.every((c) => cols.includes(c));
+  const already =
+    t.table.constraints.find((c) => (c.type === "unique" || c.type === "primary_key") && sameSet(c.columns))
+      ?.name ??
+    t.table.indexes.find((i) => i.valid && i.unique && sameSet(i.columns) && !/\bWHERE\b/i.test(i.definition))
+      ?.name;
+  if (already) {
+    throw new PlanRefusal(`${t.table.name}(${columns.join(", ")}) is already unique: ${already}`);
+  }
+  if (name && t.table.constraints.some((c) => c.name === name)) {
+    throw new PlanRefusal(`${t.table.name} already has a constraint ${name}`);
+  }
+  const constraint = name ?? freeName(t, pgName(t.table.name, ...columns, "key"));
   b.phase({ id: "unique", name: `Unique ${t.table.name}(${columns.join(", ")})` });
   preChecks(b, t);
   const cols = columns.map(ident).join(", ");
@@ -79,6 +96,7 @@ export function addUnique(b: PlanBuilder, t: TableTarget, columns: string[], nam
 /**
  * A foreign key: an index on the referencing columns first when there is none (deletes on the
  * referenced table would scan this one), a pre check for orphans, then NOT VALID and VALIDATE.
+ * Refused when the same key exists (its rollback would drop the key the table already had).
  */
 export function addForeignKey(
   b: PlanBuilder,
@@ -88,7 +106,19 @@ export function addForeignKey(
   onDelete?: string,
 ): string[] {
   const notes: string[] = [];
-  const name = pgName(t.table.name, ...columns, "fkey");
+  const existing = t.table.constraints.find(
+    (c) =>
+      c.type === "foreign_key" &&
+      c.references?.schema === references.schema &&
+      c.references.table === references.table &&
+      c.columns.join(",") === columns.join(","),
+  );
+  if (existing) {
+    throw new PlanRefusal(
+      `${t.table.name}(${columns.join(", ")}) already references ${references.table}: ${existing.name}${existing.validated ? "" : ` (still NOT VALID: what is left to do is VALIDATE CONSTRAINT ${existing.name})`}`,
+    );
+  }
+  const name = freeName(t, pgName(t.table.name, ...columns, "fkey"));
   b.phase({
     id: "foreign-key",
     name: `${t.table.name}(${columns.join(", ")}) references ${references.table}`,
@@ -131,12 +161,20 @@ export function addForeignKey(
   return notes;
 }
 
-/** A CHECK constraint: a pre check that no row breaks it, then NOT VALID and VALIDATE. */
+/**
+ * A CHECK constraint: a pre check that no row breaks it, then NOT VALID and VALIDATE. Refused
+ * when the table has the same check already (as PostgreSQL prints it, parentheses aside).
+ */
 export function addCheck(b: PlanBuilder, t: TableTarget, expression: string, name?: string): void {
-  const constraint = name ?? pgName(t.table.name, "check", String(t.table.constraints.length + 1));
-  if (t.table.constraints.some((c) => c.name === constraint)) {
-    throw new PlanRefusal(`${t.table.name} already has a constraint ${constraint}`);
+  const bare = (sql: string) => sql.toLowerCase().replace(/[\s()]/g, "");
+  const same = t.table.constraints.find(
+    (c) => c.type === "check" && bare(c.definition) === `check${bare(expression)}`,
+  );
+  if (same) throw new PlanRefusal(`${t.table.name} already has CHECK (${expression}): ${same.name}`);
+  if (name && t.table.constraints.some((c) => c.name === name)) {
+    throw new PlanRefusal(`${t.table.name} already has a constraint ${name}`);
   }
+  const constraint = name ?? freeName(t, pgName(t.table.name, "check"));
   b.phase({ id: "check", name: `CHECK (${expression}) on ${t.table.name}` });
   preChecks(b, t);
   sqlCheck(

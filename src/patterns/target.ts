@@ -52,6 +52,31 @@ export function estimate(rows: number, rowsPerSecond: number): string {
   return seconds < 120 ? `${seconds}s` : `${Math.ceil(seconds / 60)}m`;
 }
 
+/**
+ * A name for a new index or constraint that nothing in its way already has: `base`, else
+ * `base_2`, `base_3`, … (as PostgreSQL names its own). Indexes share one namespace with the
+ * schema's tables, views and sequences; constraints need a name of their own in their table.
+ * A taken name would make the action find "its" object already there and do nothing — and its
+ * rollback would then drop an object the run never made.
+ */
+export function freeName(t: TableTarget, base: string): string {
+  const { discovery, schema } = t;
+  const taken = new Set<string>([
+    ...t.table.constraints.map((c) => c.name),
+    ...discovery.tables
+      .filter((x) => x.schema === schema)
+      .flatMap((x) => [x.name, ...x.indexes.map((i) => i.name)]),
+    ...discovery.views.filter((v) => v.schema === schema).map((v) => v.name),
+    ...discovery.sequences.filter((q) => q.schema === schema).map((q) => q.name),
+  ]);
+  let name = pgName(base);
+  for (let n = 2; taken.has(name); n++) {
+    const suffix = `_${n}`;
+    name = `${pgName(base).slice(0, 63 - suffix.length)}${suffix}`;
+  }
+  return name;
+}
+
 /** A name PostgreSQL keeps whole: at most 63 bytes. */
 export function pgName(...parts: string[]): string {
   const name = parts.join("_");

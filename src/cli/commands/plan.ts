@@ -113,7 +113,7 @@ export function registerPlan(program: Command, context: CliContext): void {
         context.out(
           `\n${validation.valid ? pc.green("valid") : pc.red("invalid")} blueprint${file === "-" ? "" : ` written to ${file}`} ` +
             pc.dim(
-              `(${planner.name}, ${result.elapsed_ms} ms${result.discovery_ms !== undefined ? `, of which discovery ${result.discovery_ms} ms` : ""}${result.usage ? `, ${result.usage.input_tokens + result.usage.output_tokens} tokens${result.usage.cost_usd !== null ? `, $${result.usage.cost_usd.toFixed(4)}` : ""}` : ""})`,
+              `(${planner.name}: planned in ${result.elapsed_ms} ms after a ${discoveryMs} ms discovery${result.usage ? `, ${result.usage.input_tokens + result.usage.output_tokens} tokens${result.usage.cost_usd !== null ? `, $${result.usage.cost_usd.toFixed(4)}` : ""}` : ""})`,
             ),
         );
       }

@@ -36,7 +36,7 @@ export const UNDERSTOOD = [
   'change a column type: "make orders.total_cents a bigint"',
   'add NOT NULL: "make users.phone required", "users.phone must not be null, fill missing ones with \'unknown\'"',
   'add an index: "index payments(order_id)", "unique index on users(lower_email)", "composite index on orders(user_id, created_at)"',
-  'add a foreign key or a check constraint: "payments.order_id references orders", "add a check on products that price_cents >= 0"',
-  'make columns unique: "make products.sku unique"',
+  'add a foreign key or a check constraint: "reviews.product_id references products", "add a check on orders that total_cents >= 0"',
+  'make columns unique: "make users.phone unique"',
   'move a column to a new table: "move users.phone to a new table user_phones"',
 ] as const;

@@ -1,11 +1,19 @@
 import type { PgColumn, PgDiscovery, PgTable } from "../../adapters/postgres/discover.js";
 import type { Intent, NotUnderstood } from "./intent.js";
 import { findTable } from "./names.js";
+import { addedColumn } from "./new-column.js";
 import { columnWords, mainTable, type TableMention, tableMentions } from "./references.js";
+import { correctSpelling } from "./spelling.js";
 import { unsafeReason } from "./unsafe.js";
 import { typesIn, verbsIn } from "./vocabulary.js";
 
 const IDENT = "([a-z_][a-z0-9_]*)";
+
+const DEPLOYMENT: NotUnderstood = {
+  kind: "unsupported",
+  reason:
+    "deployment patterns (blue-green, canary, rolling, shadow) need service and traffic adapters, which this build does not have yet; the offline planner plans PostgreSQL changes",
+};
 
 /**
  * Reads a request in plain English against what discovery found: which operation, on which
@@ -13,7 +21,7 @@ const IDENT = "([a-z_][a-z0-9_]*)";
  * and when it cannot tell, it says what was missing rather than guessing.
  */
 export function parseRequest(request: string, discovery: PgDiscovery): Intent | NotUnderstood {
-  const text = normalize(request);
+  const text = correctSpelling(normalize(request), identifiersOf(discovery));
   const unsafe = unsafeReason(text);
   if (unsafe) return { kind: "unsafe", reason: unsafe };
   const words = text.match(/[a-z0-9_-]+/g) ?? [];
@@ -21,13 +29,7 @@ export function parseRequest(request: string, discovery: PgDiscovery): Intent | 
   const mentions = tableMentions(text, discovery);
   const main = mainTable(mentions);
 
-  if (verbs.has("deploy") && !main) {
-    return {
-      kind: "unsupported",
-      reason:
-        "deployment patterns (blue-green, canary, rolling, shadow) need service and traffic adapters, which this build does not have yet; the offline planner plans PostgreSQL changes",
-    };
-  }
+  if (verbs.has("deploy") && !main) return DEPLOYMENT;
   if (!main) {
     const named = discovery.tables.filter((t) => !t.partition_of).map((t) => t.name);
     return {
@@ -39,10 +41,19 @@ export function parseRequest(request: string, discovery: PgDiscovery): Intent | 
   const column = main.columns[0] ?? columnWords(text, table)[0]?.column;
 
   if (verbs.has("rename")) return rename(text, main, column);
+  // "users.email should be called email_address": a rename without the word.
+  const called = new RegExp(`\\b(?:be|is)\\s+(?:called|named)\\s+"?${IDENT}`).exec(text.slice(main.at))?.[1];
+  if (called && column && !verbs.has("add") && !verbs.has("move"))
+    return { kind: "rename_column", table, column, to: called };
   if (verbs.has("move") && column) {
-    const to = new RegExp(
-      `\\b(?:to|into)\\s+(?:a\\s+)?(?:new\\s+)?(?:table\\s+)?(?:called\\s+|named\\s+)?${IDENT}`,
-    ).exec(text.slice(main.at))?.[1];
+    const after = text.slice(main.at);
+    // The new table's name: after "table" when it is said ("into its own table user_phones"),
+    // else after "to" or "into".
+    const to =
+      new RegExp(`\\btable\\s+(?:called\\s+|named\\s+)?${IDENT}`).exec(after)?.[1] ??
+      new RegExp(`\\b(?:to|into)\\s+(?:a\\s+)?(?:new\\s+)?(?:called\\s+|named\\s+)?${IDENT}`).exec(
+        after,
+      )?.[1];
     if (to && !findTable(discovery, to)) return { kind: "move_column", table, column, to };
     if (to)
       return {
@@ -67,21 +78,34 @@ export function parseRequest(request: string, discovery: PgDiscovery): Intent | 
   }
   const newColumn = addedColumn(text, table);
   if (verbs.has("add") && newColumn) return newColumn;
-  if (verbs.has("check") && /check|ensure|enforce/.test(text)) {
-    const expression = checkExpression(request);
+  if (verbs.has("check")) {
+    const expression = checkExpression(request, table);
     if (expression) return { kind: "add_check", table, expression };
   }
+  // "products.price_cents must be >= 0": a check said as a rule about the column.
+  const rule = column
+    ? new RegExp(
+        `\\b${column.name}\\s+(?:must|should|has to|needs to)\\s+(?:always\\s+)?be\\s+(>=|<=|<>|!=|=|>|<)\\s*(-?\\d+(?:\\.\\d+)?|'[^']*')`,
+      ).exec(text)
+    : null;
+  if (column && rule) return { kind: "add_check", table, expression: `${column.name} ${rule[1]} ${rule[2]}` };
   const types = typesIn(text);
-  if (column && types.length && (verbs.has("change") || /\btype\b/.test(text))) {
+  if (column && types.length) {
     // The type asked for comes after "to", "into", "a", "as" ("make it a bigint"); a type named
-    // before describes what the column is now ("is an integer").
+    // before describes what the column is now ("is an integer"). Without a verb of change, only
+    // "should be a bigint" asks for one.
     const other = types.filter((t) => t.type !== column.type);
-    const wanted =
-      other.find((t) => /\b(?:to|into|a|an|as|be)\s+$/.test(text.slice(Math.max(0, t.at - 6), t.at))) ??
-      other.at(-1);
-    if (wanted) return { kind: "change_type", table, column, type: wanted.type };
+    const before = (t: { at: number }) => text.slice(Math.max(0, t.at - 12), t.at);
+    const wanted = other.find((t) => /\b(?:to|into|a|an|as|be)\s+$/.test(before(t)));
+    const asked =
+      verbs.has("change") || /\btype\b/.test(text)
+        ? (wanted ?? other.at(-1))
+        : other.find((t) => /\b(?:be|become)\s+(?:an?\s+)?$/.test(before(t)));
+    if (asked) return { kind: "change_type", table, column, type: asked.type };
   }
-  if (column && (verbs.has("required") || /\bnot\s+(?:be\s+)?null\b/.test(text))) {
+  const noNulls =
+    /\b(?:not|never)\s+(?:be\s+)?null\b|\bno\s+nulls?\b|\b(?:disallow|forbid|don't allow|do not allow)\s+nulls?\b/;
+  if (column && (verbs.has("required") || noNulls.test(text))) {
     const fill =
       /\b(?:fill|filling|set|setting|replace|replacing|default(?:ing)?)\b[^.]*?\b(?:with|to|as)\s+('[^']*'|-?\d+(?:\.\d+)?|true|false|now\(\))/.exec(
         text,
@@ -89,17 +113,30 @@ export function parseRequest(request: string, discovery: PgDiscovery): Intent | 
     return { kind: "set_not_null", table, column, ...(fill ? { fill } : {}) };
   }
   if (verbs.has("drop")) {
-    if (column && (main.columns.length > 0 || /\bcolumn\b/.test(text)))
+    if (column && (main.columns.length > 0 || /\b(?:column|field|attribute)s?\b/.test(text)))
       return { kind: "drop_column", table, column };
-    if (/\btable\b/.test(text) || main.explicit) return { kind: "drop_table", table };
+    // A table goes when it is called one, or named right after the verb ("drop products"), not
+    // whenever its name appears near "delete" ("delete the old rows from payments").
+    const direct = /\b(?:drop|remove|delete|retire|rid of)\s+(?:the\s+)?$/.test(text.slice(0, main.at));
+    if (/\btable\b/.test(text) || direct) return { kind: "drop_table", table };
   }
   if (verbs.has("add") && /\bcolumn\b/.test(text)) {
     return missing('the new column\'s name and type: e.g. "add a text column nickname to users"');
   }
+  // "a canary release of the orders service": a table's name, but a deployment, not a change to it.
+  if (verbs.has("deploy")) return DEPLOYMENT;
   return {
     kind: "unknown",
     reason: `I found ${table.name}${column ? `.${column.name}` : ""} in the request but not what to do with it`,
   };
+}
+
+/** The names the database already uses: never "corrected" into a keyword. */
+function identifiersOf(discovery: PgDiscovery): Set<string> {
+  const names = new Set(discovery.schemas.map((s) => s.toLowerCase()));
+  for (const t of [...discovery.tables, ...discovery.views]) names.add(t.name.toLowerCase());
+  for (const t of discovery.tables) for (const c of t.columns) names.add(c.name.toLowerCase());
+  return names;
 }
 
 function missing(what: string): NotUnderstood {
@@ -107,7 +144,16 @@ function missing(what: string): NotUnderstood {
 }
 
 function normalize(request: string): string {
-  return request.toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, " ").trim();
+  return (
+    request
+      .toLowerCase()
+      .replace(/[‘’`]/g, "'")
+      .replace(/[“”]/g, '"')
+      .replace(/\s+/g, " ")
+      .trim()
+      // "we no longer need the card_last4 column": a drop, though "need" alone asks for something new.
+      .replace(/\b(?:no longer|don't|do not|doesn't|does not) (?:need|use)\b/g, "drop")
+  );
 }
 
 function rename(text: string, main: TableMention, column: PgColumn | undefined): Intent | NotUnderstood {
@@ -153,42 +199,22 @@ function foreignKey(text: string, mentions: TableMention[], main: TableMention):
   };
 }
 
-function addedColumn(text: string, table: PgTable): Intent | undefined {
-  const named =
-    new RegExp(`\\bcolumn\\s+(?:called\\s+|named\\s+)?"?${IDENT}`).exec(text)?.[1] ??
-    new RegExp(`\\b${IDENT}\\s+(?:column|field)\\b`).exec(text)?.[1];
-  if (
-    !named ||
-    table.columns.some((c) => c.name === named) ||
-    ["new", "a", "the", "required", "nullable", "optional"].includes(named)
-  ) {
-    return undefined;
-  }
-  const types = typesIn(text).filter((t) => t.type !== "boolean" || /\b(?:boolean|bool|flag)\b/.test(text));
-  const type = types[0]?.type;
-  if (!type) return undefined;
-  const required = /\b(?:required|mandatory|not null|non-null|non-nullable|not nullable)\b/.test(text);
-  const value =
-    /\bdefault(?:ing|s)?(?:\s+value)?(?:\s+(?:to|of|=|is))?\s+('[^']*'|-?\d+(?:\.\d+)?|true|false|now\(\)|gen_random_uuid\(\)|current_timestamp|null)/.exec(
-      text,
-    )?.[1];
-  return {
-    kind: "add_column",
-    table,
-    column: {
-      name: named,
-      type,
-      nullable: !required,
-      ...(value && value !== "null" ? { default: value } : {}),
-    },
-  };
-}
-
-/** The expression of a check: after "that", "so that", "ensure" or ":", up to the sentence's end. */
-function checkExpression(request: string): string | undefined {
-  const m = /\b(?:that|ensure|ensuring|enforce|enforcing|where|:)\s+(.+?)(?:\.(?:\s|$)|$)/i.exec(request);
+/**
+ * The expression of a check: after "that", "so that", "ensure" or ":", up to the sentence's end
+ * (a question mark included: "…ensuring price_cents >= 0?"). The table's own name is taken off
+ * its columns (`orders.total_cents >= 0`), as a CHECK names them bare.
+ */
+function checkExpression(request: string, table: PgTable): string | undefined {
+  const m = /\b(?:that|ensure|ensuring|enforce|enforcing|where|:)\s+(.+?)(?:[.?!](?:\s|$)|[?!]*$)/i.exec(
+    request,
+  );
   const expression = m?.[1]?.trim();
   if (!expression || !/(>=|<=|<>|!=|=|>|<|\bis not null\b|\bbetween\b|\bin\s*\()/i.test(expression))
     return undefined;
-  return expression.replace(/\s+(?:always|holds?)$/i, "");
+  const quoted = (name: string) => name.replace(/[$]/g, "\\$&");
+  const qualified = new RegExp(
+    `(?<![\\w.])(?:${quoted(table.schema)}\\.)?${quoted(table.name)}\\.(?=[a-z_])`,
+    "gi",
+  );
+  return expression.replace(/\s+(?:always|holds?)$/i, "").replace(qualified, "");
 }

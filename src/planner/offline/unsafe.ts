@@ -6,9 +6,11 @@
 const UNSAFE: [RegExp, string][] = [
   [/\btruncat\w*/, "TRUNCATE destroys every row at once, with no backup and no rollback"],
   [
-    /\bdelete (?:all|every)(?: of)?(?: the)? (?:rows|data|records)\b/,
+    /\b(?:delete|remove|erase|clear)\s+(?:out\s+)?(?:everything|(?:all|every)(?:\s+of)?(?:\s+the)?\s+(?:rows?|data|records?|entries))\b/,
     "deleting every row destroys the data with no rollback",
   ],
+  [/\b(?:wipe|wiping|purge|purging)\b/, "wiping a table destroys the data with no rollback"],
+  [/\bdelete\s+from\b/, "DELETE FROM removes rows with no backup; deleting data is not a schema migration"],
   [
     /\b(?:skip|skipping|disable|disabling|without|no|ignore|ignoring|bypass)\b(?:\s+\w+){0,3}\s+(?:health\s+)?checks?\b/,
     "health checks are what stop a migration before it breaks something; they are never skipped",

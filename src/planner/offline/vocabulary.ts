@@ -3,17 +3,18 @@ import { distance } from "fastest-levenshtein";
 /**
  * The words the offline planner listens for, each with the forms and near-misses people type
  * ("renmae", "idnex"): a word of five letters or more matches at edit distance 1, of eight or
- * more at distance 2. Short words must match exactly ("add" is not "and").
+ * more at distance 2, and two swapped neighbours count as one typo ("dorp", "moev"). Shorter
+ * words must match exactly ("add" is not "and").
  */
 export const VERBS = {
   rename: ["rename", "renaming", "renamed"],
   add: ["add", "adding", "create", "introduce", "need", "want", "new"],
-  drop: ["drop", "remove", "delete", "retire", "deleting", "removing", "dropping"],
+  drop: ["drop", "remove", "delete", "retire", "deleting", "removing", "dropping", "rid"],
   change: ["change", "alter", "convert", "widen", "make", "turn", "switch", "migrate", "upgrade"],
   move: ["move", "extract", "split", "moving"],
-  index: ["index", "indexed", "indexes", "indices"],
+  index: ["index", "indexed", "indexes", "indices", "idx"],
   unique: ["unique", "uniqueness", "distinct"],
-  foreign: ["foreign", "references", "reference", "referencing", "fk"],
+  foreign: ["foreign", "references", "reference", "referencing", "fk", "link"],
   check: ["check", "constraint", "ensure", "enforce", "validate"],
   required: ["required", "mandatory", "non-null", "nonnull", "non-nullable", "notnull"],
   optional: ["optional", "nullable"],
@@ -26,16 +27,37 @@ export type Verb = keyof typeof VERBS;
 /** Whether a word is this vocabulary word, allowing for a typo in longer words. */
 export function sameWord(word: string, target: string): boolean {
   if (word === target) return true;
-  if (target.length < 5 || word.length < 4) return false;
+  if (word.length < 4 || target.length < 4) return false;
+  // Two swapped neighbours are one slip of the keyboard, in words of any length from four.
+  if (swapsOnce(word, target)) return true;
+  if (target.length < 5) return false;
   const allowed = target.length >= 8 ? 2 : 1;
   return Math.abs(word.length - target.length) <= allowed && distance(word, target) <= allowed;
 }
 
-/** The verbs present in these words. */
+/** Edit distance, counting two swapped neighbours ("renmae", "idnex") as one edit. */
+export function typoDistance(a: string, b: string): number {
+  return swapsOnce(a, b) ? 1 : distance(a, b);
+}
+
+/** Whether swapping two neighbouring letters of `a` gives `b`. */
+function swapsOnce(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const at = [...a].findIndex((ch, i) => ch !== b[i]);
+  return (
+    at >= 0 &&
+    at + 1 < a.length &&
+    a[at] === b[at + 1] &&
+    a[at + 1] === b[at] &&
+    a.slice(at + 2) === b.slice(at + 2)
+  );
+}
+
+/** The verbs present in these words (spelled right: spelling.ts corrects them first). */
 export function verbsIn(words: readonly string[]): Set<Verb> {
   const found = new Set<Verb>();
   for (const [verb, forms] of Object.entries(VERBS) as [Verb, readonly string[]][]) {
-    if (words.some((w) => forms.some((f) => sameWord(w, f)))) found.add(verb);
+    if (words.some((w) => (forms as readonly string[]).includes(w))) found.add(verb);
   }
   return found;
 }
