@@ -11,6 +11,7 @@
  * Targets (reported, never asserted by a test): 100k steps parse+validate < 2000 ms, and the
  * 10k → 100k time ratio ≤ 12 (10 is linear).
  */
+
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,6 +19,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CoreOneResult } from "./core-one.js";
 import { BENCH_SEED, writeBenchBlueprint } from "./generate-blueprint.js";
+import { median } from "./median.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS = path.join(ROOT, "bench", "results");
@@ -49,14 +51,6 @@ interface CaseResult extends CoreOneResult {
   explain_median_ms: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const m =
-    sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return Math.round(m * 10) / 10;
-}
-
 function runCase(c: Case): CaseResult {
   const written = writeBenchBlueprint(c.steps, c.format, BENCH_SEED);
   const child = spawnSync(
@@ -80,8 +74,8 @@ function runCase(c: Case): CaseResult {
     file_mb: Math.round((written.bytes / MB) * 10) / 10,
     generate_ms: Math.round(written.generateMs),
     serialize_ms: Math.round(written.serializeMs),
-    parse_validate_median_ms: median(one.parse_validate_ms),
-    explain_median_ms: median(one.explain_ms),
+    parse_validate_median_ms: Math.round(median(one.parse_validate_ms) * 10) / 10,
+    explain_median_ms: Math.round(median(one.explain_ms) * 10) / 10,
   };
 }
 

@@ -20,6 +20,7 @@
  * fresh child process (`executor-one.ts`): one warm-up run, reported apart, then 5 measured runs;
  * figures are medians. Prints tables and writes every figure to bench/results/executor.json.
  */
+
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { CaseName, ExecutorOneResult, RepResult, StoreKind, Timeline } from "./executor-one.js";
+import { median } from "./median.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS = path.join(ROOT, "bench", "results");
@@ -128,14 +130,6 @@ interface Skipped {
   case: CaseName;
   store: StoreKind;
   reason: string;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function round(n: number, digits = 1): number {

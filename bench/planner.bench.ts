@@ -4,18 +4,19 @@
  * session keeps its discovery), one request per template, and the medians are reported.
  * Writes bench/results/planner.json.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pagilaScripts } from "../src/adapters/postgres/backends.contract.js";
 import { acquirePglite } from "../src/adapters/postgres/pglite-shared.js";
 import { adapters } from "../src/adapters/registry.js";
 import { offlinePlanner } from "../src/planner/offline/offline-planner.js";
 import { defaultCatalog } from "../src/services/catalog.js";
 import { openSystem } from "../src/services/system.js";
+import { median } from "./median.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SHARED = ["../shared/fixtures/pagila", "/work/shared/fixtures/pagila"].map((p) => join(ROOT, p));
 const REPEAT = 15;
 const REQUESTS = [
   "add an index on payment(customer_id, payment_date)",
@@ -26,22 +27,9 @@ const REQUESTS = [
   "add a check on film that length > 0",
 ];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
-
 const dir = await mkdtemp(join(tmpdir(), "ma-bench-planner-"));
-// The fixtures beside the checkout, else where this workplace keeps them.
-const folder = await Promise.any(
-  SHARED.map(async (p) => {
-    await readFile(join(p, "pagila-schema-core.sql"));
-    return p;
-  }),
-);
 const shared = await acquirePglite({ kind: "file", path: join(dir, "pagila") });
-await shared.db.exec(await readFile(join(folder, "pagila-schema-core.sql"), "utf8"));
-await shared.db.exec(await readFile(join(folder, "pagila-seed.sql"), "utf8"));
+for (const script of pagilaScripts()) await shared.db.exec(script);
 await shared.db.exec("ANALYZE");
 
 const system = openSystem(

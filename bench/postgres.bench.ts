@@ -17,6 +17,7 @@
  * postgres://postgres@127.0.0.1:5432/test; skipped with a line saying so when unreachable.
  * BENCH_ROWS changes the table's size (for a quick try: BENCH_ROWS=100000).
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +26,7 @@ import pg from "pg";
 import { postgresActions } from "../src/adapters/postgres/adapter.js";
 import { connectPostgres, type PgConnection } from "../src/adapters/postgres/connection.js";
 import type { StepContext } from "../src/adapters/types.js";
+import { median } from "./median.js";
 import { Traffic, type TrafficFigures } from "./traffic.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -365,7 +367,7 @@ async function insertRates(): Promise<{ without: InsertFigures; with: InsertFigu
         });
       }
     }
-    const med = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0);
+    const med = (xs: number[]) => Math.round(median(xs));
     const figures = (k: "without" | "with") => ({
       per_second: med(runs[k].one),
       bulk_rows_per_second: med(runs[k].bulk),

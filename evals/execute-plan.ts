@@ -1,13 +1,13 @@
 import { hostname } from "node:os";
+import { percentile } from "../src/adapters/postgres/health/result.js";
 import { nodePgClient } from "../src/adapters/postgres/node-pg-client.js";
 import { snapshotPostgres } from "../src/adapters/postgres/snapshot.js";
 import type { Adapter, Snapshot } from "../src/adapters/types.js";
 import type { Blueprint } from "../src/core/blueprint/schema.js";
 import type { ExecutorDeps } from "../src/executor/deps.js";
 import { createRun, executeRun } from "../src/executor/executor.js";
-import { requestRollback } from "../src/executor/request-rollback.js";
 import { compareSnapshots } from "../src/executor/session.js";
-import { confirmRollback, waitingRollbackStep } from "../src/services/approvals.js";
+import { rollBackConfirmed } from "../src/services/roll-back-confirmed.js";
 import { openStore } from "../src/store/open.js";
 import type { EvalCase } from "./case.js";
 import type { CaseSystem } from "./fixture.js";
@@ -94,7 +94,10 @@ export async function executePlan(
         statements: total.statements,
         errors: total.errors,
         slow: total.slow,
-        p99_ms: p99(total.latencies),
+        p99_ms: percentile(
+          [...total.latencies].sort((a, b) => a - b),
+          99,
+        ),
         messages: total.messages,
       };
       checks.push({
@@ -135,15 +138,9 @@ export async function executePlan(
     }
     if (execute.rollback_restores) {
       const counted = await countRows(system, written);
-      let back = await requestRollback(deps, run.id, { kind: "all" });
       // A level-1 rollback step waits for a person to confirm it: the runner confirms, as the
-      // person running the eval would, and resumes (a level-2 step stays paused: a failure).
-      for (let i = 0; back.status === "awaiting_confirmation" && i < 100; i++) {
-        const step = await waitingRollbackStep(store, run.id);
-        if (!step) break;
-        await confirmRollback(store, run.id, step, "the eval runner");
-        back = await executeRun(deps, run.id);
-      }
+      // person running the eval would (a level-2 step stays paused: a failure).
+      const back = (await rollBackConfirmed(deps, run.id, "the eval runner")).run;
       const now: Record<string, Snapshot> = {};
       for (const [id, connection] of system.connections) now[id] = await snapshotPostgres(connection, id);
       const recounted = await countRows(system, written);
@@ -225,10 +222,4 @@ function merge(all: TrafficStats[]): TrafficStats {
     latencies: [...a.latencies, ...b.latencies],
     messages: [...a.messages, ...b.messages].slice(0, 5),
   }));
-}
-
-function p99(values: number[]): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? 0;
 }

@@ -1,5 +1,6 @@
 import { parseDuration } from "../src/core/blueprint/duration.js";
 import type { Blueprint } from "../src/core/blueprint/schema.js";
+import { reachable } from "../src/core/graph/dependency-graph.js";
 import type { BlueprintAnalysis } from "../src/core/validate.js";
 import type { EvalCase } from "./case.js";
 
@@ -46,13 +47,12 @@ export function scorePlan(
     });
   }
   if (expect.order?.length) {
-    const deps = dependsOn(blueprint);
     for (const [a, b] of expect.order) {
       const later = steps.filter((s) => s.step.action === b);
       const bad = later.filter(
         (s) =>
-          ![...(deps.get(s.step.id) ?? [])].some(
-            (id) => steps.find((x) => x.step.id === id)?.step.action === a,
+          ![...reachable(analysis.dependencies, [s.ref.index], "predecessors", false)].some(
+            (i) => analysis.steps[i]?.step.action === a,
           ),
       );
       out.push({
@@ -111,26 +111,4 @@ export function scorePlan(
     });
   }
   return out;
-}
-
-/** Every step's transitive dependencies. */
-function dependsOn(blueprint: Blueprint): Map<string, Set<string>> {
-  const direct = new Map<string, string[]>();
-  for (const e of blueprint.dependency_graph?.edges ?? [])
-    direct.set(e.to, [...(direct.get(e.to) ?? []), e.from]);
-  const memo = new Map<string, Set<string>>();
-  const visit = (id: string, seen: Set<string>): Set<string> => {
-    const known = memo.get(id);
-    if (known) return known;
-    const all = new Set<string>();
-    for (const from of direct.get(id) ?? []) {
-      if (seen.has(from)) continue;
-      all.add(from);
-      for (const x of visit(from, new Set([...seen, id]))) all.add(x);
-    }
-    memo.set(id, all);
-    return all;
-  };
-  for (const p of blueprint.phases) for (const s of p.steps) visit(s.id, new Set());
-  return memo;
 }

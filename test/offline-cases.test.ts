@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCase } from "../evals/case.js";
 import { runCase } from "../evals/run-case.js";
+import { SHARED } from "../src/adapters/postgres/backends.contract.js";
 import { adapters } from "../src/adapters/registry.js";
 import { offlinePlanner } from "../src/planner/offline/offline-planner.js";
 import { defaultCatalog } from "../src/services/catalog.js";
-import { SHARED } from "./support/shared-path.js";
 
 /**
  * Issue 5's acceptance: the offline planner's blueprints for the six public cases

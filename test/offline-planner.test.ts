@@ -9,12 +9,11 @@ import type { Blueprint } from "../src/core/blueprint/schema.js";
 import { validateBlueprint } from "../src/core/validate.js";
 import type { ExecutorDeps } from "../src/executor/deps.js";
 import { createRun, executeRun } from "../src/executor/executor.js";
-import { requestRollback } from "../src/executor/request-rollback.js";
 import { compareSnapshots } from "../src/executor/session.js";
 import { offlinePlanner } from "../src/planner/offline/offline-planner.js";
 import type { PlanResult } from "../src/planner/types.js";
-import { confirmRollback, waitingRollbackStep } from "../src/services/approvals.js";
 import { defaultCatalog } from "../src/services/catalog.js";
+import { rollBackConfirmed } from "../src/services/roll-back-confirmed.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
 import { type PlannerDb, plannerDb } from "./support/planner-db.js";
@@ -105,15 +104,7 @@ async function runAndRollBack(blueprint: Blueprint, gated: readonly string[], on
   const run = await createRun(deps, blueprint, { approve: gated, approvedBy: "the test" });
   const done = await executeRun(deps, run.id);
   const applied = await snapshot();
-  let back = await requestRollback(deps, run.id, { kind: "all" });
-  const confirmed: string[] = [];
-  for (let i = 0; back.status === "awaiting_confirmation" && i < 20; i++) {
-    const step = await waitingRollbackStep(store, run.id);
-    if (!step) break;
-    await confirmRollback(store, run.id, step, "the test");
-    confirmed.push(step);
-    back = await executeRun(deps, run.id);
-  }
+  const { run: back, confirmed } = await rollBackConfirmed(deps, run.id, "the test");
   const after = await snapshot();
   const events = await store.events(run.id);
   const failures = events
@@ -361,5 +352,36 @@ describe("offline planner on pagila", () => {
     expect(outcome.ran).toBe("completed");
     expect(outcome.rolledBack).toBe("rolled_back");
     expect(outcome.differences).toEqual([]);
+  });
+});
+
+describe("offline planner and partitions' foreign keys", () => {
+  let db: PlannerDb;
+  beforeAll(async () => {
+    // Only a partition references parent_ref: its foreign key is a reference like any other.
+    db = await plannerDb([
+      `CREATE TABLE parent_ref (id int PRIMARY KEY);
+       CREATE TABLE events (id int, ref int, at date NOT NULL) PARTITION BY RANGE (at);
+       CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+       ALTER TABLE events_2024 ADD CONSTRAINT events_2024_ref_fkey FOREIGN KEY (ref) REFERENCES parent_ref (id);`,
+    ]);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("refuses to drop a table a partition references, naming it", async () => {
+    const result = await offlinePlanner().plan({
+      request: "drop the table parent_ref",
+      system: db.system,
+      catalog,
+      now: NOW,
+    });
+    expect(result.kind).toBe("refusal");
+    if (result.kind === "refusal") {
+      expect(result.reason).toBe(
+        "events_2024 (events_2024_ref_fkey) references parent_ref: drop those foreign keys first",
+      );
+    }
   });
 });

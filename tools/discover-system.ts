@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { redactConnection } from "../src/adapters/connection-string.js";
 import { redactSecrets } from "../src/adapters/redact.js";
 import { componentField, pickComponent } from "./component-input.js";
 import { PostgresSummary, summarizePostgres } from "./discovery-summary.js";
@@ -50,7 +49,7 @@ export const discoverSystem = defineTool({
       } catch (error) {
         failures.push({
           component: component.id,
-          message: redactConnection((error as Error)?.message ?? String(error)),
+          message: (error as Error).message,
         });
       }
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PgDiscovery, PgIndex, PgTable } from "../src/adapters/postgres/discover.js";
+import { foreignKeysTo } from "../src/adapters/postgres/discovery-dependents.js";
 import { tableLabel } from "../src/core/lint/table-size.js";
 import { postgresComponent } from "./postgres-discovery.js";
 import { findColumn, findTable, tableFields } from "./table-lookup.js";
@@ -92,12 +93,7 @@ function dependents(
 ): Output {
   const covers = (columns: readonly string[]) => column === undefined || columns.includes(column);
   const label = tableLabel(table.schema, table.name) + (column === undefined ? "" : `.${column}`);
-  const referencedBy = discovery.tables.flatMap((t) =>
-    t.constraints
-      .filter((c) => c.type === "foreign_key" && c.references?.schema === table.schema)
-      .filter((c) => c.references?.table === table.name && covers(c.references.columns))
-      .map((c) => foreignKey(t, c)),
-  );
+  const referencedBy = foreignKeysTo(discovery, table, column).map((f) => foreignKey(f.table, f.constraint));
   const references = table.constraints
     .filter((c) => c.type === "foreign_key" && covers(c.columns))
     .map((c) => foreignKey(table, c));

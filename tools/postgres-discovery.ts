@@ -1,4 +1,3 @@
-import { redactConnection } from "../src/adapters/connection-string.js";
 import type { PgDiscovery } from "../src/adapters/postgres/discover.js";
 import type { Component } from "../src/core/blueprint/schema.js";
 import { pickComponent } from "./component-input.js";
@@ -39,8 +38,7 @@ export async function postgresComponent(
   try {
     discovery = await services.system.discover(component.id);
   } catch (error) {
-    const message = redactConnection((error as Error)?.message ?? String(error));
-    throw new Error(`component '${component.id}' could not be discovered: ${message}`);
+    throw new Error(`component '${component.id}' could not be discovered: ${(error as Error).message}`);
   }
   if (!isPgDiscovery(discovery)) {
     throw new Error(`component '${component.id}': its adapter did not return a PostgreSQL discovery`);

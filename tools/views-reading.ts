@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PgDiscovery, PgTable } from "../src/adapters/postgres/discover.js";
+import { viewsReading as readers } from "../src/adapters/postgres/discovery-dependents.js";
 
 /** A view that reads a table, and the columns of that table it reads. */
 export const ViewReading = z.object({
@@ -11,23 +12,14 @@ export const ViewReading = z.object({
 export type ViewReading = z.infer<typeof ViewReading>;
 
 /**
- * The views that read a table (from each view's `reads`, which discovery takes from pg_depend),
- * with the columns of it each one reads; with `column`, only the views that read that column.
+ * The views that read a table, with the columns of it each one reads; with `column`, only the
+ * views that read that column (the adapter's `viewsReading`, in the tools' shape).
  */
 export function viewsReading(discovery: PgDiscovery, table: PgTable, column?: string): ViewReading[] {
-  const out: ViewReading[] = [];
-  for (const view of discovery.views) {
-    const columns = view.reads
-      .filter((r) => r.schema === table.schema && r.table === table.name)
-      .flatMap((r) => r.columns);
-    const reads = view.reads.some((r) => r.schema === table.schema && r.table === table.name);
-    if (!reads || (column !== undefined && !columns.includes(column))) continue;
-    out.push({
-      schema: view.schema,
-      name: view.name,
-      materialized: view.materialized,
-      columns: [...new Set(columns)],
-    });
-  }
-  return out;
+  return readers(discovery, { schema: table.schema, name: table.name }, column).map(({ view, columns }) => ({
+    schema: view.schema,
+    name: view.name,
+    materialized: view.materialized,
+    columns,
+  }));
 }

@@ -1,6 +1,6 @@
 import type { PlanBuilder } from "./plan-builder.js";
 import { relation } from "./sql-text.js";
-import type { TableTarget } from "./target.js";
+import { type TableTarget, tableParams } from "./target.js";
 
 /**
  * The health checks every plan starts with: the database answers, and the table's row count and
@@ -12,7 +12,7 @@ export function preChecks(b: PlanBuilder, target: TableTarget): void {
     id: `${target.table.name}-intact`,
     type: "data_integrity",
     stage: "pre",
-    params: { table: target.table.name, ...(target.schema !== "public" ? { schema: target.schema } : {}) },
+    params: tableParams(target),
   });
 }
 

@@ -1,15 +1,11 @@
 import type { PgColumn } from "../adapters/postgres/discover.js";
+import { quoteLiteral } from "../adapters/postgres/identifiers.js";
 import { shadowColumnName } from "../core/catalog/shadow-column.js";
 import { preChecks, sqlCheck, viewsAnswer } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
-import { ident, literal, relation } from "./sql-text.js";
-import { estimate, rowsOf, type TableTarget } from "./target.js";
-
-const tableParams = (t: TableTarget) => ({
-  table: t.table.name,
-  ...(t.schema !== "public" ? { schema: t.schema } : {}),
-});
+import { ident, relation } from "./sql-text.js";
+import { estimate, rowsOf, type TableTarget, tableParams } from "./target.js";
 
 /**
  * Change a column's type without rewriting the table under a lock: expand (a shadow column of
@@ -85,7 +81,7 @@ export function changeColumnType(
     b,
     `${column.name}-is-${type.replace(/[^a-z0-9]+/gi, "-")}`,
     "post",
-    `SELECT atttypid = ${literal(type)}::regtype FROM pg_attribute WHERE attrelid = ${literal(rel)}::regclass AND attname = ${literal(column.name)}`,
+    `SELECT atttypid = ${quoteLiteral(type)}::regtype FROM pg_attribute WHERE attrelid = ${quoteLiteral(rel)}::regclass AND attname = ${quoteLiteral(column.name)}`,
     `${t.table.name}.${column.name} is ${type}`,
   );
   viewsAnswer(b, t);
@@ -131,7 +127,7 @@ export function setNotNull(b: PlanBuilder, t: TableTarget, column: PgColumn, fil
     b,
     `${column.name}-required`,
     "post",
-    `SELECT is_nullable = 'NO' FROM information_schema.columns WHERE table_schema = ${literal(t.schema)} AND table_name = ${literal(t.table.name)} AND column_name = ${literal(column.name)}`,
+    `SELECT is_nullable = 'NO' FROM information_schema.columns WHERE table_schema = ${quoteLiteral(t.schema)} AND table_name = ${quoteLiteral(t.table.name)} AND column_name = ${quoteLiteral(column.name)}`,
     `${t.table.name}.${column.name} is NOT NULL`,
   );
   viewsAnswer(b, t);

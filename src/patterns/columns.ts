@@ -1,15 +1,11 @@
 import type { PgColumn } from "../adapters/postgres/discover.js";
+import { quoteLiteral } from "../adapters/postgres/identifiers.js";
 import { volatileCall } from "../core/lint/volatile.js";
 import { preChecks, sqlCheck, viewsAnswer } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
-import { ident, literal, relation } from "./sql-text.js";
-import { estimate, rowsOf, type TableTarget, viewsReading } from "./target.js";
-
-const tableParams = (t: TableTarget) => ({
-  table: t.table.name,
-  ...(t.schema !== "public" ? { schema: t.schema } : {}),
-});
+import { ident, relation } from "./sql-text.js";
+import { estimate, rowsOf, type TableTarget, tableParams, viewsReading } from "./target.js";
 
 export interface NewColumn {
   name: string;
@@ -69,7 +65,7 @@ export function addColumn(b: PlanBuilder, t: TableTarget, column: NewColumn): vo
       action: "postgres.sql",
       params: {
         sql: `ALTER TABLE ${rel} ALTER COLUMN ${col} SET DEFAULT ${column.default}`,
-        verify: `SELECT column_default IS NOT NULL FROM information_schema.columns WHERE table_schema = ${literal(t.schema)} AND table_name = ${literal(t.table.name)} AND column_name = ${literal(column.name)}`,
+        verify: `SELECT column_default IS NOT NULL FROM information_schema.columns WHERE table_schema = ${quoteLiteral(t.schema)} AND table_name = ${quoteLiteral(t.table.name)} AND column_name = ${quoteLiteral(column.name)}`,
       },
       rollback: {
         action: "postgres.sql",
@@ -138,7 +134,7 @@ export function dropColumn(b: PlanBuilder, t: TableTarget, column: PgColumn): vo
     b,
     `${column.name}-gone`,
     "post",
-    `SELECT count(*) = 0 FROM information_schema.columns WHERE table_schema = ${literal(t.schema)} AND table_name = ${literal(t.table.name)} AND column_name = ${literal(column.name)}`,
+    `SELECT count(*) = 0 FROM information_schema.columns WHERE table_schema = ${quoteLiteral(t.schema)} AND table_name = ${quoteLiteral(t.table.name)} AND column_name = ${quoteLiteral(column.name)}`,
     `${t.table.name}.${column.name} is gone`,
   );
   viewsAnswer(b, t);

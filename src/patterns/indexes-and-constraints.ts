@@ -1,13 +1,9 @@
+import { quoteLiteral } from "../adapters/postgres/identifiers.js";
 import { preChecks, sqlCheck, viewsAnswer } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
-import { ident, literal, relation } from "./sql-text.js";
-import { estimate, freeName, pgName, rowsOf, type TableTarget } from "./target.js";
-
-const tableParams = (t: TableTarget) => ({
-  table: t.table.name,
-  ...(t.schema !== "public" ? { schema: t.schema } : {}),
-});
+import { ident, relation } from "./sql-text.js";
+import { estimate, freeName, pgName, rowsOf, type TableTarget, tableParams } from "./target.js";
 
 /** Whether an index already leads with these columns (so a new one would only duplicate it). */
 export function indexedBy(t: TableTarget, columns: readonly string[]): string | undefined {
@@ -46,7 +42,7 @@ export function createIndex(
     b,
     `${name}-valid`,
     options.inPhase ? "intra" : "post",
-    `SELECT count(*) = 1 FROM pg_index WHERE indexrelid = to_regclass(${literal(t.schema === "public" ? name : `${t.schema}.${name}`)}) AND indisvalid`,
+    `SELECT count(*) = 1 FROM pg_index WHERE indexrelid = to_regclass(${quoteLiteral(t.schema === "public" ? name : `${t.schema}.${name}`)}) AND indisvalid`,
     `${name} exists and is valid`,
   );
   return id;

@@ -3,7 +3,7 @@ import { preChecks, sqlCheck, viewsAnswer } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
 import { ident, relation } from "./sql-text.js";
-import { estimate, pgName, rowsOf, type TableTarget, viewsReading } from "./target.js";
+import { estimate, pgName, rowsOf, type TableTarget, tableParams, viewsReading } from "./target.js";
 
 /**
  * Move a column to a new table keyed like the old one. expand: the table, its foreign key (ON
@@ -119,7 +119,7 @@ export function moveColumn(b: PlanBuilder, t: TableTarget, column: PgColumn, to:
     id: `drop-${column.name}`,
     name: `Back up ${t.table.name}.${column.name}, then drop it`,
     action: "postgres.drop_column",
-    params: { table: t.table.name, column: column.name, ...schema },
+    params: { ...tableParams(t), column: column.name },
     estimated_duration: estimate(rowsOf(t), 100_000),
   });
   viewsAnswer(b, t);

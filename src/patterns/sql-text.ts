@@ -23,8 +23,3 @@ export function ident(name: string): string {
 export function relation(schema: string, table: string): string {
   return schema === "public" ? ident(table) : `${ident(schema)}.${ident(table)}`;
 }
-
-/** A string literal. */
-export function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}

@@ -1,8 +1,9 @@
+import { quoteLiteral } from "../adapters/postgres/identifiers.js";
 import { preChecks, sqlCheck } from "./checks.js";
 import type { PlanBuilder } from "./plan-builder.js";
 import { PlanRefusal } from "./refusal.js";
-import { ident, literal, relation } from "./sql-text.js";
-import type { TableTarget } from "./target.js";
+import { ident, relation } from "./sql-text.js";
+import { type TableTarget, tableParams } from "./target.js";
 
 /**
  * Drop a table: archived by a rename (restore_table puts it back, data and all), so the core
@@ -32,14 +33,14 @@ export function dropTable(b: PlanBuilder, t: TableTarget): void {
     id: `drop-${t.table.name}`,
     name: `Archive ${t.table.name} under a backup name`,
     action: "postgres.drop_table",
-    params: { table: t.table.name, ...(t.schema !== "public" ? { schema: t.schema } : {}) },
+    params: tableParams(t),
     estimated_duration: "2s",
   });
   sqlCheck(
     b,
     `${t.table.name}-gone`,
     "post",
-    `SELECT to_regclass(${literal(relation(t.schema, t.table.name))}) IS NULL`,
+    `SELECT to_regclass(${quoteLiteral(relation(t.schema, t.table.name))}) IS NULL`,
     `${t.table.name} no longer answers under its name`,
   );
 }
@@ -71,7 +72,7 @@ export function renameTable(b: PlanBuilder, t: TableTarget, to: string): void {
     action: "postgres.sql",
     params: {
       sql: `BEGIN; ALTER TABLE ${from} RENAME TO ${ident(to)}; CREATE VIEW ${from} AS SELECT * FROM ${target}; COMMIT;`,
-      verify: `SELECT to_regclass(${literal(relation(t.schema, to))}) IS NOT NULL`,
+      verify: `SELECT to_regclass(${quoteLiteral(relation(t.schema, to))}) IS NOT NULL`,
     },
     rollback: {
       action: "postgres.sql",

@@ -1,40 +1,36 @@
 import type { PgDiscovery, PgTable, PgView } from "../adapters/postgres/discover.js";
+import {
+  foreignKeysTo,
+  type ViewOfTable,
+  viewsReading as viewsReadingTable,
+} from "../adapters/postgres/discovery-dependents.js";
 
 /** A table the request is about, with what discovery knows of it and around it. */
 export interface TableTarget {
   schema: string;
   table: PgTable;
   /** Views that read the table (and which of its columns). */
-  views: { view: PgView; columns: string[] }[];
-  /** Foreign keys of other tables that reference this one. */
+  views: ViewOfTable[];
+  /** Foreign keys of other tables (partitions included) that reference this one. */
   referencedBy: { table: PgTable; constraint: string; columns: string[] }[];
   discovery: PgDiscovery;
 }
 
 export function tableTarget(discovery: PgDiscovery, table: PgTable): TableTarget {
-  const views = discovery.views.flatMap((view) =>
-    view.reads
-      .filter((r) => r.schema === table.schema && r.table === table.name)
-      .map((r) => ({ view, columns: r.columns })),
-  );
-  const referencedBy = discovery.tables.flatMap((other) =>
-    other.constraints
-      .filter(
-        (c) =>
-          c.type === "foreign_key" &&
-          c.references?.schema === table.schema &&
-          c.references.table === table.name &&
-          // A partition's copy of its parent's key is the parent's, not another reference.
-          !(other.partition_of && c.references),
-      )
-      .map((c) => ({ table: other, constraint: c.name, columns: c.columns })),
-  );
-  return { schema: table.schema, table, views, referencedBy, discovery };
+  const referencedBy = foreignKeysTo(discovery, table)
+    .filter((f) => f.table !== table)
+    .map((f) => ({ table: f.table, constraint: f.constraint.name, columns: f.constraint.columns }));
+  return { schema: table.schema, table, views: viewsReadingTable(discovery, table), referencedBy, discovery };
 }
 
 /** Views reading this column. */
 export function viewsReading(target: TableTarget, column: string): PgView[] {
   return target.views.filter((v) => v.columns.includes(column)).map((v) => v.view);
+}
+
+/** The table's params of a step (`schema` only when it is not public). */
+export function tableParams(t: TableTarget): { table: string; schema?: string } {
+  return { table: t.table.name, ...(t.schema !== "public" ? { schema: t.schema } : {}) };
 }
 
 /** Rows, for sizing: the estimate, else 0. */

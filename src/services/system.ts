@@ -66,7 +66,10 @@ export function openSystem(
       } finally {
         await connected.close();
       }
-    })();
+    })().catch((error: unknown) => {
+      // Redacted here, where the error enters the session: no caller has to remember to.
+      throw new Error(redactConnection((error as Error)?.message ?? String(error)));
+    });
     // A failure is not kept: the next call tries again (the server may be back).
     pending.catch(() => cache.delete(id));
     cache.set(id, pending);
@@ -85,10 +88,7 @@ export function openSystem(
         try {
           discovery.set(c.id, await discover(c.id));
         } catch (error) {
-          failures.push({
-            component: c.id,
-            message: redactConnection((error as Error)?.message ?? String(error)),
-          });
+          failures.push({ component: c.id, message: (error as Error).message });
         }
       }
       return { discovery, failures };

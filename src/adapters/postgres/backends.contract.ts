@@ -34,11 +34,12 @@ export interface Fresh {
   close(): Promise<void>;
 }
 
-/** The shared fixtures: `../shared/fixtures` beside the checkout, else where this workplace keeps them. */
-const SHARED_FIXTURES =
-  [join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures"), "/work/shared/fixtures"].find(
-    (dir) => existsSync(dir),
-  ) ?? "/work/shared/fixtures";
+/** The workplace's shared folder (fixtures, eval cases): `../shared` beside the checkout, else /work/shared. */
+export const SHARED =
+  [join(import.meta.dirname, "..", "..", "..", "..", "shared"), "/work/shared"].find((dir) =>
+    existsSync(dir),
+  ) ?? "/work/shared";
+const SHARED_FIXTURES = join(SHARED, "fixtures");
 export const FIXTURES = join(SHARED_FIXTURES, "app");
 export const APP_SCHEMA = readFileSync(`${FIXTURES}/app-schema.sql`, "utf8");
 export const APP_SEED = readFileSync(`${FIXTURES}/app-seed.sql`, "utf8");

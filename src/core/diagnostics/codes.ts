@@ -228,6 +228,13 @@ export const CODES = {
     example:
       "action: postgres.drop_column\nparams: { table: users, column: phnoe }   # users has no column phnoe",
   },
+  MA506: {
+    severity: "error",
+    title: "A step creates an index or constraint under a name the database already uses",
+    hint: "Give the step an unused name, or leave it out if the existing object is what you want: the action would find it, do nothing, and its rollback would drop an object the run never made. Checked only with discovery.",
+    example:
+      "action: postgres.add_unique\nparams: { table: products, columns: [sku], name: products_sku_key }   # already there",
+  },
   MA601: {
     severity: "warning",
     title: "Raw SQL builds an index without CONCURRENTLY on a table that has rows",

@@ -153,3 +153,27 @@ function topologicalOrder(
   }
   return order;
 }
+
+/**
+ * The steps reachable from `start` (step indexes) along `successors` (what depends on them,
+ * transitively) or `predecessors` (what they depend on); `start` itself only with `includeStart`.
+ */
+export function reachable(
+  dependencies: Pick<DependencyGraph, "successors" | "predecessors">,
+  start: readonly number[],
+  direction: "successors" | "predecessors",
+  includeStart: boolean,
+): Set<number> {
+  const edges = dependencies[direction];
+  const seen = new Set<number>(includeStart ? start : []);
+  const queue = [...start];
+  for (let head = 0; head < queue.length; head++) {
+    for (const next of edges[queue[head] as number] ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}

@@ -95,6 +95,8 @@ export function lintAction(ref: StepRef, action: string, p: LintParams, context:
     });
   }
 
+  out.push(...nameTaken(ref, action, p, schema, context));
+
   const name = { schema, name: p.table };
   if (action === "drop_column" && typeof p.column === "string") {
     out.push(...viewsInTheWay(ref, [...params, "column"], name, p.column, "drops", context));
@@ -119,6 +121,49 @@ export function lintAction(ref: StepRef, action: string, p: LintParams, context:
     }
   }
   return out;
+}
+
+/** The actions that create an index or a constraint under `params.name`, and what they create. */
+const NAMED_CREATES: Record<string, "index" | "constraint" | "both"> = {
+  create_index: "index",
+  add_unique: "both",
+  add_foreign_key: "constraint",
+  add_check_constraint: "constraint",
+};
+
+/**
+ * MA506: a step would create an index or constraint under a name the database already uses.
+ * The action is idempotent, so it would find "its" object there and do nothing — and its rollback
+ * would then drop an object the run never made. Caught here, once, for every author of a
+ * blueprint (the offline planner picks free names; a model or a person may not).
+ */
+function nameTaken(
+  ref: StepRef,
+  action: string,
+  p: LintParams,
+  schema: string,
+  context: LintContext,
+): Diagnostic[] {
+  const kind = NAMED_CREATES[action];
+  const facts = context.facts;
+  if (!kind || !p.name || !p.table || !facts || context.droppedNames.has(qualified(schema, p.name)))
+    return [];
+  const indexed =
+    kind !== "constraint" &&
+    facts.facts.tables.find((t) => t.schema === schema && t.indexes.some((i) => i.name === p.name));
+  const table = facts.table(schema, p.table);
+  const constraint = kind !== "index" && table?.constraints.find((c) => c.name === p.name);
+  if (!indexed && !constraint) return [];
+  const what = constraint
+    ? `${tableLabel(schema, p.table)} already has a constraint ${p.name} (${constraint.definition})`
+    : `there is already an index ${p.name} on ${tableLabel(schema, indexed ? indexed.name : p.table)}`;
+  return [
+    diagnostic(
+      "MA506",
+      [...ref.path, "params", "name"],
+      `step '${ref.step.id}': ${what}; the step would do nothing and its rollback would drop it`,
+    ),
+  ];
 }
 
 /** Created by a step of the blueprint, or named in its raw SQL (which may create it). */

@@ -46,6 +46,8 @@ export interface LintContext {
   handledViews: Set<string>;
   /** Every identifier in the component's raw SQL: what it may create is never called missing. */
   sqlWords: Set<string>;
+  /** Index and constraint names a step drops (drop_index, drop_constraint): free to reuse after. */
+  droppedNames: Set<string>;
 }
 
 export const qualified = (schema: string | undefined, name: string) => `${schema ?? "public"}.${name}`;
@@ -68,6 +70,7 @@ export function lintContext(steps: readonly LintStep[], facts: FactsIndex | unde
     createdColumns: new Set(),
     handledViews: new Set(),
     sqlWords: new Set(),
+    droppedNames: new Set(),
   };
   for (const { action, params: p, sql } of steps) {
     const table = p.table ? qualified(p.schema, p.table) : undefined;
@@ -86,6 +89,9 @@ export function lintContext(steps: readonly LintStep[], facts: FactsIndex | unde
     // A postgres.backfill step may fill the shadow between the expand and the contract.
     if (table && action === "alter_column_type" && p.stage === "expand" && typeof p.column === "string") {
       context.createdColumns.add(`${table}.${shadowColumnName(p.column)}`);
+    }
+    if (p.name && (action === "drop_index" || action === "drop_constraint")) {
+      context.droppedNames.add(qualified(p.schema, p.name));
     }
     if (p.name && ["create_view", "replace_view", "drop_view", "restore_view"].includes(action)) {
       context.handledViews.add(qualified(p.schema, p.name));

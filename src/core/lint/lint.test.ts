@@ -89,11 +89,11 @@ const sql = (id: string, text: string) => step(id, { params: { sql: text } });
 const action = (id: string, name: string, params: Record<string, unknown>): Step =>
   step(id, { action: `postgres.${name}`, params, rollback: { inverse: true } });
 
-/** The lint's diagnostics (MA505, MA6xx) for these steps, with or without the discovery. */
+/** The lint's diagnostics (MA505, MA506, MA6xx) for these steps, with or without the discovery. */
 function lint(steps: Step[], discovered = true): Diagnostic[] {
   const options = discovered ? { discovery: new Map([["app-db", DISCOVERY]]) } : {};
   return validateBlueprint(blueprint({ p1: steps }), options).diagnostics.filter(
-    (d) => d.code === "MA505" || d.code.startsWith("MA6"),
+    (d) => d.code === "MA505" || d.code === "MA506" || d.code.startsWith("MA6"),
   );
 }
 const codes = (steps: Step[], discovered = true) => lint(steps, discovered).map((d) => d.code);
@@ -329,6 +329,55 @@ describe("MA608 raw SQL", () => {
 
   it("is quiet for read-only SQL", () => {
     expect(only([sql("a", "SELECT 1"), sql("b", "ANALYZE orders")], "MA608", false)).toEqual([]);
+  });
+});
+
+describe("MA506 a name the database already uses", () => {
+  it("flags an index or constraint whose name is taken, at params.name", () => {
+    const found = lint([
+      action("a", "create_index", { table: "users", columns: ["email"], name: "users_pkey" }),
+      action("b", "add_check_constraint", {
+        table: "users",
+        name: "users_phone_nn",
+        expression: "phone <> ''",
+      }),
+      action("c", "add_unique", { table: "orders", columns: ["note"], name: "users_pkey" }),
+    ]);
+    expect(found.map((d) => [d.code, d.severity, d.path.slice(5).join("."), d.message])).toEqual([
+      [
+        "MA506",
+        "error",
+        "params.name",
+        "step 'a': there is already an index users_pkey on users; the step would do nothing and its rollback would drop it",
+      ],
+      [
+        "MA506",
+        "error",
+        "params.name",
+        "step 'b': users already has a constraint users_phone_nn (CHECK ((phone IS NOT NULL)) NOT VALID); the step would do nothing and its rollback would drop it",
+      ],
+      [
+        "MA506",
+        "error",
+        "params.name",
+        "step 'c': there is already an index users_pkey on users; the step would do nothing and its rollback would drop it",
+      ],
+    ]);
+  });
+
+  it("allows a free name, a name a step drops first, and says nothing without discovery", () => {
+    expect(
+      codes([action("a", "create_index", { table: "users", columns: ["email"], name: "users_email_idx" })]),
+    ).toEqual([]);
+    expect(
+      codes([
+        action("a", "drop_index", { name: "users_pkey" }),
+        action("b", "create_index", { table: "users", columns: ["id"], name: "users_pkey" }),
+      ]),
+    ).not.toContain("MA506");
+    expect(
+      codes([action("a", "create_index", { table: "users", columns: ["email"], name: "users_pkey" })], false),
+    ).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Blueprint, StepRollback } from "../blueprint/schema.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
-import type { DependencyGraph } from "../graph/dependency-graph.js";
+import { type DependencyGraph, reachable } from "../graph/dependency-graph.js";
 import type { Schedule } from "../graph/schedule.js";
 import { fail, ok, type Result } from "../result.js";
 
@@ -53,7 +53,7 @@ export function rollbackOperation(
 export function cascadingRollback(basis: RollbackBasis, stepId: string): Result<RollbackPlan> {
   const ref = basis.dependencies.byId.get(stepId);
   if (!ref) return fail([unknownStep(stepId)]);
-  return ok(plan(basis, "cascading", stepId, descendants(basis.dependencies, [ref.index], true)));
+  return ok(plan(basis, "cascading", stepId, reachable(basis.dependencies, [ref.index], "successors", true)));
 }
 
 /** Point-in-time: every step of the phases that run after the checkpoint's phase. */
@@ -114,20 +114,6 @@ export function selectiveRollback(basis: RollbackBasis, stepIds: readonly string
 
 function unknownStep(stepId: string): Diagnostic {
   return diagnostic("MA206", ["blueprint", "phases"], `no step has the id '${stepId}'`);
-}
-
-function descendants(dependencies: DependencyGraph, start: number[], includeStart: boolean): Set<number> {
-  const seen = new Set<number>(includeStart ? start : []);
-  const queue = [...start];
-  for (let head = 0; head < queue.length; head++) {
-    for (const next of dependencies.successors[queue[head] as number] ?? []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  return seen;
 }
 
 function plan(basis: RollbackBasis, type: RollbackType, target: string, selected: Set<number>): RollbackPlan {

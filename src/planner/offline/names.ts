@@ -43,8 +43,3 @@ export function findColumn(table: PgTable, word: string): PgColumn | undefined {
   const near = table.columns.filter((c) => sameWord(text, c.name.toLowerCase()));
   return near.length === 1 ? near[0] : undefined;
 }
-
-/** Names close to a word, for "did you mean" in a refusal. */
-export function closeNames(names: readonly string[], word: string): string[] {
-  return names.filter((n) => sameWord(word.toLowerCase(), n.toLowerCase()) || n.toLowerCase().includes(word));
-}
