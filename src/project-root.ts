@@ -22,7 +22,7 @@ export function projectRoot(): string {
     }
     const up = dirname(dir);
     if (up === dir)
-      throw new Error("cannot find the migration-architect package root above " + import.meta.url);
+      throw new Error(`cannot find the migration-architect package root above ${import.meta.url}`);
     dir = up;
   }
 }

@@ -60,7 +60,7 @@ export interface SessionCheck {
  */
 export async function checkWithSession(
   blueprint: string | Record<string, unknown>,
-  { system, catalog }: ToolServices,
+  { system, catalog, approvalCeiling }: ToolServices,
 ): Promise<SessionCheck> {
   const text = typeof blueprint === "string" ? blueprint : JSON.stringify(wrap(blueprint));
   const placed = (check: BlueprintCheck) => (typeof blueprint === "string" ? check : unplaced(check));
@@ -84,7 +84,7 @@ export async function checkWithSession(
       });
     }
   }
-  const check = checkBlueprintText(text, { catalog, discovery });
+  const check = checkBlueprintText(text, { catalog, discovery, approvalCeiling });
   return {
     check: placed(check),
     discovered: [...discovery.keys()],

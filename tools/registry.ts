@@ -1,9 +1,16 @@
 import { z } from "zod";
+import { approveStepTool } from "./approve-step.js";
 import { describeTable } from "./describe-table.js";
 import { discoverSystem } from "./discover-system.js";
 import { explainBlueprintTool } from "./explain-blueprint.js";
 import { findDependents } from "./find-dependents.js";
+import { getReport } from "./get-report.js";
+import { getRunStatus } from "./get-run-status.js";
 import { listComponents } from "./list-components.js";
+import { planMigration } from "./plan-migration.js";
+import { rollbackRun } from "./rollback-run.js";
+import { runHealthChecks } from "./run-health-checks.js";
+import { runMigration } from "./run-migration.js";
 import { tableStats } from "./table-stats.js";
 import { type ToolDef, ToolInputError, type ToolServices } from "./tool.js";
 import { validateBlueprintTool } from "./validate-blueprint.js";
@@ -24,8 +31,22 @@ export const plannerTools: readonly ToolDef[] = [
   explainBlueprintTool,
 ];
 
-/** Every tool of this build (the MCP server's set; execution tools join it with issue 6). */
-export const allTools: readonly ToolDef[] = plannerTools;
+/**
+ * What a surface that plans and executes adds (MCP, HTTP): planning from a sentence, runs,
+ * approvals, rollbacks, health checks and reports. They need `shelf`, `runs` and `planner`.
+ */
+export const executionTools: readonly ToolDef[] = [
+  planMigration,
+  runMigration,
+  getRunStatus,
+  approveStepTool,
+  rollbackRun,
+  runHealthChecks,
+  getReport,
+];
+
+/** Every tool of this build: the MCP server's set. */
+export const allTools: readonly ToolDef[] = [...plannerTools, ...executionTools];
 
 /** The tool with this name, or undefined. */
 export function toolByName(name: string): ToolDef | undefined {

@@ -4,6 +4,7 @@ import { registerCodes } from "./commands/codes.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerGraph } from "./commands/graph.js";
+import { registerMcp } from "./commands/mcp.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
 import { registerRunCommands } from "./commands/runs.js";
@@ -33,5 +34,6 @@ export function buildProgram(context: CliContext): Command {
   registerCheck(program, context);
   registerSchema(program, context);
   registerCodes(program, context);
+  registerMcp(program, context);
   return program;
 }

@@ -27,6 +27,12 @@ export interface ValidateOptions {
    * zero-downtime lint (MA6xx, MA505), which reads a PostgreSQL one through `SchemaFacts`.
    */
   discovery?: ReadonlyMap<string, unknown>;
+  /**
+   * The highest approval threshold the surface accepts (an MCP server's, set by the person): a
+   * blueprint's `require_approval_above` above it is an error (MA403), so that whoever writes the
+   * blueprint (a model) cannot loosen the approvals. Absent: the blueprint's own threshold holds.
+   */
+  approvalCeiling?: number;
 }
 
 /** Everything the core derives from a blueprint, for explain, graph and the executor. */
@@ -95,6 +101,15 @@ export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions
 
   diagnostics.push(...checkCheckpoints(blueprint));
   const threshold = approvalThreshold(blueprint);
+  if (options.approvalCeiling !== undefined && threshold > options.approvalCeiling) {
+    diagnostics.push(
+      diagnostic(
+        "MA403",
+        ["blueprint", "constraints", "require_approval_above"],
+        `require_approval_above ${threshold} is above this server's approval threshold ${options.approvalCeiling}: a blueprint cannot loosen approvals here`,
+      ),
+    );
+  }
   const risks: StepRisk[] = [];
   const missing: MissingAdapters = new Map();
   const approvals: boolean[] = [];

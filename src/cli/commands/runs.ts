@@ -5,6 +5,7 @@ import type { Blueprint } from "../../core/blueprint/schema.js";
 import { RollbackRefused, type RollbackRequest, requestRollback } from "../../executor/request-rollback.js";
 import { buildReport, reportMarkdown } from "../../monitor/report.js";
 import { approveStep, confirmRollback } from "../../services/approvals.js";
+import { waitingOf } from "../../services/run-service.js";
 import type { Runtime } from "../../services/runtime.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -74,6 +75,20 @@ export function registerRunCommands(program: Command, context: CliContext): void
         });
         for (const s of steps) table.push([s.step_id, s.state, String(s.attempts), s.finished_at ?? "-"]);
         context.out(table.toString());
+        // What the run waits for, with the step's hash: the person's proof for an assistant (MCP approve_step).
+        const blueprint = (await store.getBlueprint(run.blueprint_hash))?.content as Blueprint;
+        const waiting = await waitingOf(store, run, blueprint, steps);
+        for (const a of waiting.approvals) {
+          context.out(
+            `waits for your approval of ${a.step_id} (${a.action} on ${a.component}, risk ${a.risk ?? "?"}): hash ${a.step_hash}\n  approve: migration-architect approve ${run.id} --step ${a.step_id}   (or give the hash to your assistant)`,
+          );
+        }
+        const c = waiting.confirmation;
+        if (c) {
+          context.out(
+            `waits for you ${c.level === 2 ? "to do by hand, then confirm," : "to confirm"} the rollback of ${c.step_id}: ${c.instructions}; hash ${c.step_hash}\n  confirm: migration-architect approve ${run.id} --confirm ${c.step_id}   (or give the hash to your assistant)`,
+          );
+        }
       }
       context.exit(EXIT.ok);
     });

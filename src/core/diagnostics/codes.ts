@@ -197,6 +197,12 @@ export const CODES = {
     hint: "A blueprint can raise a risk factor, never lower it below what the catalogue derives.",
     example: "risk: { reversibility_difficulty: 0.0 }   # on a drop_column",
   },
+  MA403: {
+    severity: "error",
+    title: "The blueprint loosens approvals beyond what this surface allows",
+    hint: "Remove constraints.require_approval_above or lower it: the threshold of a server (MCP) is the person's, set when they start it (--approval-threshold); a blueprint may only make it stricter.",
+    example: "constraints: { require_approval_above: 1.0 }   # sent to an MCP server whose threshold is 0.7",
+  },
   MA501: {
     severity: "error",
     title: "Unknown action",

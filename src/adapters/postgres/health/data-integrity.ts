@@ -10,6 +10,7 @@ import {
   NonEmptySql,
   parseParams,
   pass,
+  readOnly,
   show,
   timeoutOf,
   withTimeout,
@@ -38,7 +39,10 @@ export async function dataIntegrity(connection: PgConnection, check: HealthCheck
   const timeout = timeoutOf(check, 60_000);
   const p = params.value;
   if ("sql" in p) {
-    const { rows } = await withTimeout(connection.client.query(p.sql), timeout);
+    const { rows } = await withTimeout(
+      readOnly(connection.client, (tx) => tx.query(p.sql)),
+      timeout,
+    );
     const value = firstValue(rows);
     return value === true
       ? pass("the integrity query returned true", { value: true })
@@ -46,7 +50,7 @@ export async function dataIntegrity(connection: PgConnection, check: HealthCheck
   }
   const schema = p.schema ?? "public";
   const figures = await withTimeout(
-    connection.client.transaction(async (tx) => {
+    readOnly(connection.client, async (tx) => {
       await stableTextSettings(tx);
       const shape = await tableShape(tx, schema, p.table);
       if (!shape) return undefined;

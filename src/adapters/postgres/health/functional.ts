@@ -9,6 +9,7 @@ import {
   NonEmptySql,
   parseParams,
   pass,
+  readOnly,
   show,
   timeoutOf,
   withTimeout,
@@ -25,7 +26,10 @@ export async function functional(connection: PgConnection, check: HealthCheck): 
   const params = parseParams(Params, check.params);
   if (!params.ok) return params.outcome;
   const { sql, expect = true } = params.value;
-  const { rows } = await withTimeout(connection.client.query(sql), timeoutOf(check, 30_000));
+  const { rows } = await withTimeout(
+    readOnly(connection.client, (tx) => tx.query(sql)),
+    timeoutOf(check, 30_000),
+  );
   const value = firstValue(rows);
   const figures = { rows: rows.length, value: show(value) };
   return matches(value, expect)

@@ -9,6 +9,7 @@ import {
   parseParams,
   pass,
   percentile,
+  readOnly,
   round2,
   timeoutOf,
   withTimeout,
@@ -88,13 +89,16 @@ export async function performanceCheck(
     : pass(`${summary}${note}`, figures);
 }
 
+/** Times the query `probes` times (after one warm-up), inside one read-only transaction. */
 async function probe(connection: PgConnection, sql: string, probes: number): Promise<number[]> {
-  await connection.client.query(sql);
-  const latencies: number[] = [];
-  for (let i = 0; i < probes; i++) {
-    const started = performance.now();
-    await connection.client.query(sql);
-    latencies.push(performance.now() - started);
-  }
-  return latencies;
+  return readOnly(connection.client, async (tx) => {
+    await tx.query(sql);
+    const latencies: number[] = [];
+    for (let i = 0; i < probes; i++) {
+      const started = performance.now();
+      await tx.query(sql);
+      latencies.push(performance.now() - started);
+    }
+    return latencies;
+  });
 }

@@ -3,6 +3,7 @@ import { parseDuration } from "../../../core/blueprint/duration.js";
 import type { HealthCheck } from "../../../core/blueprint/schema.js";
 import { redactConnection } from "../../connection-string.js";
 import type { Figures, HealthCheckResult } from "../../types.js";
+import type { Queryable, SqlClient } from "../client.js";
 
 /** What a check measured and concluded; the dispatcher adds the check's identity and duration. */
 export interface CheckOutcome {
@@ -102,3 +103,15 @@ export function show(value: unknown): string {
 }
 
 export const NonEmptySql = z.string().trim().min(1, { error: "expected an SQL query" });
+
+/**
+ * Runs a check's own query in a read-only transaction: a health check observes, it never changes
+ * the system (so `check` and the MCP `run_health_checks` tool are honestly read-only). A query that
+ * writes fails the check with PostgreSQL's "cannot execute … in a read-only transaction".
+ */
+export function readOnly<T>(client: SqlClient, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  return client.transaction(async (tx) => {
+    await tx.query("SET TRANSACTION READ ONLY");
+    return work(tx);
+  });
+}

@@ -1,0 +1,150 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_SCHEMA, SMALL_SEED } from "../src/adapters/postgres/backends.contract.js";
+import { adapters } from "../src/adapters/registry.js";
+import { offlinePlanner } from "../src/planner/offline/offline-planner.js";
+import { defaultCatalog } from "../src/services/catalog.js";
+import { keptOpen } from "../src/services/shared-store.js";
+import { openStore } from "../src/store/open.js";
+import { type PlannerDb, plannerDb } from "../test/support/planner-db.js";
+import { type HttpHandle, startHttp } from "./http.js";
+import { createMcpServer } from "./server.js";
+import { openMcpServices } from "./services.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read the tools' JSON results freely
+type Json = any;
+
+const TOKEN = "test-token-0123456789";
+const INITIALIZE = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+};
+
+let db: PlannerDb;
+let http: HttpHandle;
+let services: ReturnType<typeof openMcpServices>;
+const memory = keptOpen(() => openStore({ stateDir: ":memory:" }));
+
+beforeAll(async () => {
+  db = await plannerDb([APP_SCHEMA, SMALL_SEED]);
+  services = openMcpServices({
+    components: db.system.components,
+    adapters,
+    env: {},
+    catalog: defaultCatalog(),
+    planner: offlinePlanner(),
+    state: {},
+    openStore: memory.opener,
+  });
+  http = await startHttp({
+    host: "127.0.0.1",
+    port: 0,
+    token: TOKEN,
+    makeServer: () => createMcpServer({ services, readOnly: false, version: "test" }),
+  });
+});
+
+afterAll(async () => {
+  await http?.close();
+  await services?.runs.settle();
+  await memory.shutdown();
+  await db?.close();
+});
+
+function post(headers: Record<string, string>, body: unknown = INITIALIZE): Promise<Response> {
+  return fetch(http.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("MCP over Streamable HTTP on 127.0.0.1", () => {
+  it("listens on loopback", () => {
+    expect(http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  });
+
+  it("refuses a request without the token (401) or with a wrong one", async () => {
+    const none = await post({});
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await none.text()).toMatch(/bearer token is required/);
+    expect((await post({ authorization: "Bearer nope" })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${TOKEN}x` })).status).toBe(401);
+  });
+
+  it("refuses a browser on another origin (403), even with the token", async () => {
+    const foreign = await post({ authorization: `Bearer ${TOKEN}`, origin: "http://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).toMatch(/origin http:\/\/evil.example is not allowed/);
+    // A page on the server's own origin is let through.
+    const own = await post({ authorization: `Bearer ${TOKEN}`, origin: `http://127.0.0.1:${http.port}` });
+    expect(own.status).toBe(200);
+  });
+
+  it("refuses a Host that is not this server (DNS rebinding without an Origin)", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        http.url,
+        {
+          method: "POST",
+          headers: {
+            host: `rebound.example:${http.port}`,
+            authorization: `Bearer ${TOKEN}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(JSON.stringify(INITIALIZE));
+    });
+    expect(status).toBe(403);
+  });
+
+  it("with the token: plan → validate → run (approval by the person's hash) → status → report", async () => {
+    const client = new Client({ name: "http-test", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(http.url), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
+    const ok = async (name: string, args: Record<string, unknown>): Promise<Json> => {
+      const result = (await client.callTool({ name, arguments: args }, undefined, {
+        timeout: 120_000,
+      })) as CallToolResult;
+      if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
+      return result.structuredContent;
+    };
+    const plan = await ok("plan_migration", { request: "make orders.total_cents a bigint" });
+    expect(plan.valid).toBe(true);
+    const validated = await ok("validate_blueprint", { blueprint: plan.blueprint_yaml });
+    expect(validated.blueprint_hash).toBe(plan.blueprint_hash);
+    const run = await ok("run_migration", { blueprint_hash: plan.blueprint_hash });
+    expect(run.status).toBe("awaiting_approval");
+    const gated = run.waiting.approvals[0].step_id;
+    const hash = (await services.runs.view(run.run_id)).waiting.approvals[0]?.step_hash;
+    await ok("approve_step", { run_id: run.run_id, step_id: gated, step_hash: hash });
+    const done = await ok("run_migration", { run_id: run.run_id });
+    expect(done.status).toBe("completed");
+    const status = await ok("get_run_status", { run_id: run.run_id });
+    expect(status.run.steps.every((s: Json) => s.state === "succeeded")).toBe(true);
+    const report = await ok("get_report", { run_id: run.run_id });
+    expect(report.run.status).toBe("completed");
+    expect(report.approvals.map((a: Json) => a.step_id)).toEqual([gated]);
+    await client.close();
+  });
+});
