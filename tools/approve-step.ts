@@ -12,7 +12,7 @@ export const approveStepTool = defineTool({
     "not guess or compute it. The whole sha256:… or at least its first 12 hex digits. An approval " +
     "holds for the step's exact content. Then call run_migration with the run_id to carry the run on.",
   input: z.strictObject({
-    run_id: z.string(),
+    run_id: z.string().describe("The run that waits"),
     step_id: z.string().describe("The step the run waits on"),
     step_hash: z.string().describe("The step's hash, as the person read it to you"),
     approved_by: z.string().max(200).optional().describe("The person's name, as they gave it"),

@@ -13,7 +13,7 @@ export const getReport = defineTool({
     "duration, figures and notes, every health-check result with its figures, the approvals (who, " +
     "when), the rollbacks and the incident report (whether the state was restored), and the timeline; " +
     "with the same report as Markdown. Read-only.",
-  input: z.strictObject({ run_id: z.string() }),
+  input: z.strictObject({ run_id: z.string().describe("The run whose report to give") }),
   output: z.object({
     run: z.object({
       id: z.string(),

@@ -15,7 +15,7 @@ export const rollbackRun = defineTool({
     "waits, as run_migration's result says. This changes the system.",
   input: z
     .strictObject({
-      run_id: z.string(),
+      run_id: z.string().describe("The run to roll back"),
       to_checkpoint: z.string().optional().describe("Undo everything after this checkpoint"),
       steps: z.array(z.string()).min(1).optional().describe("Undo only these steps"),
     })
