@@ -331,6 +331,39 @@ describe("approvals", () => {
     await close();
   });
 
+  it("a rollback step that needs a person: confirmed in the client by elicitation", async () => {
+    const asked: string[] = [];
+    const { client, close } = await env.connect({
+      answer: { action: "accept", content: { approve: true, name: "Linus" } },
+      asked,
+    });
+    const plan = await ok(client, "plan_migration", { request: "rename users.email to email_address" });
+    const run = await ok(client, "run_migration", { blueprint_hash: plan.blueprint_hash });
+    expect(run.status).toBe("completed");
+    const rolled = await ok(client, "rollback_run", { run_id: run.run_id });
+    expect(rolled.status).toBe("rolled_back");
+    expect(rolled.asked).toEqual([expect.objectContaining({ kind: "confirmation", answer: "accept" })]);
+    expect(asked.at(-1)).toMatch(/is rolling back and waits for you before undoing step/);
+    await close();
+  });
+
+  it("a rollback step that needs a person, without elicitation: confirmed with the step's hash", async () => {
+    const { client, close } = await env.connect({ answer: "none" });
+    const plan = await ok(client, "plan_migration", { request: "rename users.email to email_address" });
+    const run = await ok(client, "run_migration", { blueprint_hash: plan.blueprint_hash });
+    const waiting = await ok(client, "rollback_run", { run_id: run.run_id });
+    expect(waiting.status).toBe("awaiting_confirmation");
+    const step = waiting.waiting.confirmation.step_id;
+    expect(waiting.next).toMatch(/Ask the person for the step's hash/);
+    const hash = (await env.services.runs.view(run.run_id)).waiting.confirmation?.step_hash as string;
+    expect(JSON.stringify(waiting)).not.toContain(hash.slice(7, 19));
+    const confirmed = await ok(client, "approve_step", { run_id: run.run_id, step_id: step, step_hash: hash });
+    expect(confirmed.recorded).toBe("confirmation");
+    const done = await ok(client, "run_migration", { run_id: run.run_id });
+    expect(done.status).toBe("rolled_back");
+    await close();
+  });
+
   it("nothing the model writes lowers a risk: zero risk factors still gate the step", async () => {
     const { client, close } = await env.connect({ answer: "none" });
     const plan = await ok(client, "plan_migration", { request: WIDEN });

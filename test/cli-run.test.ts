@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { acquirePglite } from "../src/adapters/postgres/pglite-shared.js";
 import { cli } from "./support/cli.js";
 
@@ -85,5 +86,26 @@ describe("run, status, report, rollback", () => {
     const approve = await cli("approve", runId, "--state", state);
     expect(approve.code).toBe(2);
     expect(approve.stderr).toContain("--step ID");
+  });
+});
+
+describe("status of a run that waits for a person", () => {
+  it("shows the step it waits on with its hash (what the person gives an assistant)", async () => {
+    const strict = join(dir, "strict.yaml");
+    const text = readFileSync(BLUEPRINT, "utf8");
+    const doc = parse(text);
+    doc.blueprint.constraints = { ...(doc.blueprint.constraints ?? {}), require_approval_above: 0 };
+    writeFileSync(strict, stringify(doc));
+    const waitingState = join(dir, "waiting-state");
+    const started = await cli("run", strict, "--state", waitingState, "--json");
+    expect(started.code).toBe(3);
+    const runId = JSON.parse(started.stdout.split("\n")[0] as string).run_id as string;
+    const status = await cli("status", runId, "--state", waitingState);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(
+      /waits for your approval of \S+ \(postgres\.\w+ on \S+, risk [\d.]+\): hash sha256:[0-9a-f]{64}/,
+    );
+    expect(status.stdout).toContain(`approve: migration-architect approve ${runId} --step`);
+    expect((await cli("rollback", runId, "--state", waitingState)).code).toBe(0);
   });
 });

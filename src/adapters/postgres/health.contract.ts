@@ -124,6 +124,22 @@ export function healthContract(backend: Backend): void {
         /functional check on .* failed: .*nope/,
       ],
       ["functional, no sql", check("functional", {}), /params.sql/],
+      // A health check observes: its own query runs in a read-only transaction.
+      [
+        "functional, a query that writes",
+        check("functional", { sql: "UPDATE users SET email = email WHERE id = 1 RETURNING true" }),
+        /read-only transaction/,
+      ],
+      [
+        "data_integrity by a query that writes",
+        check("data_integrity", { sql: "WITH d AS (DELETE FROM orders RETURNING 1) SELECT true" }),
+        /read-only transaction/,
+      ],
+      [
+        "performance of a query that writes",
+        check("performance", { sql: "CREATE TABLE sneaky (id int)", probes: 1, p95_ms: 10_000 }),
+        /read-only transaction/,
+      ],
       ["capacity, connections", check("capacity", { max_connections_used: 0.001 }), /connections in use/],
       [
         "capacity, size",
