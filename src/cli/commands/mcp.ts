@@ -4,6 +4,7 @@ import { newToken, startHttp } from "../../../mcp/http.js";
 import { createMcpServer } from "../../../mcp/server.js";
 import { openMcpServices } from "../../../mcp/services.js";
 import { servedTools } from "../../../mcp/tools.js";
+import { holdEmbedded } from "../../adapters/postgres/pglite-hold.js";
 import { DEFAULTS } from "../../core/blueprint/effective.js";
 import { PLANNER_HELP, selectPlanner } from "../../planner/select.js";
 import { describeEvent } from "../../render/run-event.js";
@@ -113,6 +114,12 @@ Examples:
         throw new UsageError((error as Error).message);
       }
 
+      let letGo: () => Promise<void>;
+      try {
+        letGo = await holdEmbedded(components, env);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
       // Everything but the protocol goes to stderr (on stdio, stdout is the protocol's).
       const log = (line: string) => context.err(`[migration-architect] ${line}`);
       const services = openMcpServices({
@@ -135,6 +142,7 @@ Examples:
         const busy = services.runs.executingRuns;
         if (busy.length) log(`waiting for ${busy.join(", ")} to reach a safe point before stopping`);
         await services.runs.settle();
+        await letGo();
       };
 
       if (!options.http) {
