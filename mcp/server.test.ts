@@ -357,7 +357,11 @@ describe("approvals", () => {
     expect(waiting.next).toMatch(/Ask the person for the step's hash/);
     const hash = (await env.services.runs.view(run.run_id)).waiting.confirmation?.step_hash as string;
     expect(JSON.stringify(waiting)).not.toContain(hash.slice(7, 19));
-    const confirmed = await ok(client, "approve_step", { run_id: run.run_id, step_id: step, step_hash: hash });
+    const confirmed = await ok(client, "approve_step", {
+      run_id: run.run_id,
+      step_id: step,
+      step_hash: hash,
+    });
     expect(confirmed.recorded).toBe("confirmation");
     const done = await ok(client, "run_migration", { run_id: run.run_id });
     expect(done.status).toBe("rolled_back");
