@@ -28,7 +28,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   const server = new McpServer(
     { name: "migration-architect", title: "Migration Architect", version: options.version },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+      capabilities: { tools: {}, resources: {}, prompts: {} },
       instructions: options.readOnly
         ? `${INSTRUCTIONS}\nThis server is read-only: it plans, validates and reports, and runs nothing.`
         : INSTRUCTIONS,

@@ -81,7 +81,7 @@ server's log or in \`migration-architect status RUN\` and give it to your assist
 Examples:
   migration-architect mcp --target app=postgres://localhost/shop
   MA_MCP_TOKEN=… migration-architect mcp --http --port 7337 --target app=env:DATABASE_URL
-  claude mcp add migration-architect -- npx migration-architect mcp --target app=env:DATABASE_URL`,
+  claude mcp add migration-architect -e DATABASE_URL=postgres://… -- node /path/to/dist/src/cli/main.js mcp --target app=env:DATABASE_URL --state /path/to/state`,
     )
     .action(async (options: McpOptions) => {
       const env: Record<string, string | undefined> = { ...context.env };
