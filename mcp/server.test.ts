@@ -257,6 +257,14 @@ describe("approvals", () => {
     expect(report.run.status).toBe("completed");
     expect(report.approvals[0].approved_by).toBe("Ada");
     expect(report.markdown).toMatch(/## Approvals/);
+
+    // The column is a bigint now: the same request is refused, and the old blueprint no longer
+    // validates against the system (MA507), so running it again is refused before anything runs.
+    const again = await ok(client, "plan_migration", { request: WIDEN });
+    expect(again.outcome).toBe("refusal");
+    expect(again.reason).toMatch(/total_cents is already bigint/);
+    const rerun = await toolError(client, "run_migration", { blueprint_hash: plan.blueprint_hash });
+    expect(rerun).toMatch(/no longer valid against the system as it is now:\nMA507/);
     await close();
   });
 

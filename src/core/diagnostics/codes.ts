@@ -241,6 +241,13 @@ export const CODES = {
     example:
       "action: postgres.add_unique\nparams: { table: products, columns: [sku], name: products_sku_key }   # already there",
   },
+  MA507: {
+    severity: "error",
+    title: "A type change to the type the column already has",
+    hint: "Leave the step out: there is nothing to change (the column was converted already, perhaps by an earlier run). Checked only with discovery.",
+    example:
+      "action: postgres.alter_column_type\nparams: { table: orders, column: total_cents, type: bigint }   # already bigint",
+  },
   MA601: {
     severity: "warning",
     title: "Raw SQL builds an index without CONCURRENTLY on a table that has rows",

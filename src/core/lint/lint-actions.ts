@@ -2,6 +2,7 @@ import type { StepRef } from "../blueprint/step-index.js";
 import { type Diagnostic, type DocPath, diagnostic } from "../diagnostics/diagnostic.js";
 import { type LintContext, type LintParams, qualified } from "./lint-context.js";
 import { isLarge, sizeFigures, tableLabel } from "./table-size.js";
+import { sameType } from "./type-change.js";
 import { viewsInTheWay } from "./views.js";
 import { isSerialType, volatileCall } from "./volatile.js";
 
@@ -96,6 +97,19 @@ export function lintAction(ref: StepRef, action: string, p: LintParams, context:
   }
 
   out.push(...nameTaken(ref, action, p, schema, context));
+  if (action === "alter_column_type" && typeof p.column === "string" && p.type && table) {
+    // MA507: nothing to change; and the expand, finding the column converted, would refuse.
+    const column = table.columns.find((c) => c.name === p.column);
+    if (column && sameType(column.type, p.type)) {
+      out.push(
+        diagnostic(
+          "MA507",
+          [...params, "type"],
+          `step '${id}': ${tableLabel(schema, p.table)}.${p.column} is already ${column.type}: there is nothing to change`,
+        ),
+      );
+    }
+  }
 
   const name = { schema, name: p.table };
   if (action === "drop_column" && typeof p.column === "string") {

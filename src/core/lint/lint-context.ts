@@ -23,6 +23,8 @@ export const LintParams = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   stage: z.string().optional(),
+  /** The new type of alter_column_type. */
+  type: z.string().optional(),
   name: z.string().optional(),
   references: z
     .object({ schema: z.string().optional(), table: z.string(), columns: z.array(z.string()).optional() })

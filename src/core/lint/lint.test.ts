@@ -93,7 +93,7 @@ const action = (id: string, name: string, params: Record<string, unknown>): Step
 function lint(steps: Step[], discovered = true): Diagnostic[] {
   const options = discovered ? { discovery: new Map([["app-db", DISCOVERY]]) } : {};
   return validateBlueprint(blueprint({ p1: steps }), options).diagnostics.filter(
-    (d) => d.code === "MA505" || d.code === "MA506" || d.code.startsWith("MA6"),
+    (d) => d.code === "MA505" || d.code === "MA506" || d.code === "MA507" || d.code.startsWith("MA6"),
   );
 }
 const codes = (steps: Step[], discovered = true) => lint(steps, discovered).map((d) => d.code);
@@ -329,6 +329,22 @@ describe("MA608 raw SQL", () => {
 
   it("is quiet for read-only SQL", () => {
     expect(only([sql("a", "SELECT 1"), sql("b", "ANALYZE orders")], "MA608", false)).toEqual([]);
+  });
+});
+
+describe("MA507 a type change to the type the column has", () => {
+  it("flags it at params.type, aliases aside; a real change passes; nothing without discovery", () => {
+    const same = action("a", "alter_column_type", {
+      table: "orders",
+      column: "id",
+      type: "int8",
+      stage: "expand",
+    });
+    expect(only([same], "MA507").map((d) => [d.severity, d.path.slice(5).join("."), d.message])).toEqual([
+      ["error", "params.type", "step 'a': orders.id is already bigint: there is nothing to change"],
+    ]);
+    expect(only([{ ...same, params: { ...same.params, type: "numeric(20,0)" } }], "MA507")).toEqual([]);
+    expect(only([same], "MA507", false)).toEqual([]);
   });
 });
 

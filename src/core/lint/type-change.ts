@@ -25,6 +25,13 @@ export function rewritesOnTypeChange(from: string, to: string): boolean {
   return true;
 }
 
+/** Whether two type names are the same type (aliases and spelling aside): `int8` and `bigint` are. */
+export function sameType(a: string, b: string): boolean {
+  const x = parseType(a);
+  const y = parseType(b);
+  return x.base === y.base && x.args.join(",") === y.args.join(",");
+}
+
 const ALIASES: Record<string, string> = {
   "character varying": "varchar",
   decimal: "numeric",

@@ -94,13 +94,18 @@ export function parseRequest(request: string, discovery: PgDiscovery): Intent | 
     // The type asked for comes after "to", "into", "a", "as" ("make it a bigint"); a type named
     // before describes what the column is now ("is an integer"). Without a verb of change, only
     // "should be a bigint" asks for one.
-    const other = types.filter((t) => t.type !== column.type);
+    // A type after "is", "was" or "from" says what the column is (or was), whatever the database
+    // says now.
     const before = (t: { at: number }) => text.slice(Math.max(0, t.at - 12), t.at);
-    const wanted = other.find((t) => /\b(?:to|into|a|an|as|be)\s+$/.test(before(t)));
-    const asked =
-      verbs.has("change") || /\btype\b/.test(text)
-        ? (wanted ?? other.at(-1))
-        : other.find((t) => /\b(?:be|become)\s+(?:an?\s+)?$/.test(before(t)));
+    const named = types.filter((t) => !/\b(?:is|was|are|were|from)\s+(?:an?\s+)?$/.test(before(t)));
+    const pick = (list: typeof types) => {
+      const wanted = list.find((t) => /\b(?:to|into|a|an|as|be)\s+$/.test(before(t)));
+      return verbs.has("change") || /\btype\b/.test(text)
+        ? (wanted ?? list.at(-1))
+        : list.find((t) => /\b(?:be|become)\s+(?:an?\s+)?$/.test(before(t)));
+    };
+    // Asked for the type it already has ("make it a bigint" when it is one): the template says so.
+    const asked = pick(named.filter((t) => t.type !== column.type)) ?? pick(named);
     if (asked) return { kind: "change_type", table, column, type: asked.type };
   }
   const noNulls =
