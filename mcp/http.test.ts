@@ -148,3 +148,39 @@ describe("MCP over Streamable HTTP on 127.0.0.1", () => {
     await client.close();
   });
 });
+
+describe("sessions", () => {
+  it("a session left idle is closed; its id is then unknown (404)", async () => {
+    const short = await startHttp({
+      host: "127.0.0.1",
+      port: 0,
+      token: TOKEN,
+      idleMs: 150,
+      makeServer: () => createMcpServer({ services, readOnly: true, version: "test" }),
+    });
+    try {
+      const client = new Client({ name: "idle", version: "1.0.0" });
+      const transport = new StreamableHTTPClientTransport(new URL(short.url), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      });
+      await client.connect(transport);
+      expect(short.sessions()).toBe(1);
+      const id = transport.sessionId as string;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(short.sessions()).toBe(0);
+      const stale = await fetch(short.url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-session-id": id,
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }),
+      });
+      expect(stale.status).toBe(404);
+    } finally {
+      await short.close();
+    }
+  });
+});

@@ -12,6 +12,8 @@ export interface HttpOptions {
   port: number;
   /** The bearer token every request must carry. */
   token: string;
+  /** A session no request has used for this long is closed (default 30 minutes). */
+  idleMs?: number;
   /** Origins allowed besides this server's own (http://127.0.0.1:PORT, http://localhost:PORT). */
   allowedOrigins?: readonly string[];
   /** A new MCP server for each session, over the shared services. */
@@ -23,6 +25,8 @@ export interface HttpHandle {
   /** The endpoint: `http://HOST:PORT/mcp`. */
   url: string;
   port: number;
+  /** Sessions open now. */
+  sessions(): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,23 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 export async function startHttp(options: HttpOptions): Promise<HttpHandle> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  // A client that goes away without ending its session (DELETE) would leave it here for as long
+  // as the server runs: sessions idle for longer than idleMs are closed.
+  const lastUsed = new Map<string, number>();
+  const idleMs = options.idleMs ?? 30 * 60_000;
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, at] of lastUsed) {
+        if (now - at < idleMs) continue;
+        lastUsed.delete(id);
+        void sessions.get(id)?.close();
+        sessions.delete(id);
+      }
+    },
+    Math.min(idleMs, 60_000),
+  );
+  sweep.unref();
   const expected = Buffer.from(options.token);
   let port = options.port;
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(options.host);
@@ -80,6 +101,7 @@ export async function startHttp(options: HttpOptions): Promise<HttpHandle> {
 
     const sessionId = req.headers["mcp-session-id"];
     const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    if (existing && typeof sessionId === "string") lastUsed.set(sessionId, Date.now());
     if (req.method === "POST") {
       let body: unknown;
       try {
@@ -96,10 +118,14 @@ export async function startHttp(options: HttpOptions): Promise<HttpHandle> {
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
           sessions.set(id, transport);
+          lastUsed.set(id, Date.now());
         },
       });
       transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
+        if (transport.sessionId) {
+          sessions.delete(transport.sessionId);
+          lastUsed.delete(transport.sessionId);
+        }
       };
       const server = options.makeServer();
       await server.connect(transport);
@@ -132,7 +158,9 @@ export async function startHttp(options: HttpOptions): Promise<HttpHandle> {
   return {
     url: `http://${shown}:${port}/mcp`,
     port,
+    sessions: () => sessions.size,
     async close() {
+      clearInterval(sweep);
       for (const transport of sessions.values()) await transport.close().catch(() => undefined);
       sessions.clear();
       server.closeAllConnections();
