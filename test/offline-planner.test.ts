@@ -238,6 +238,36 @@ describe("offline planner: plan, run and roll back on PGlite", () => {
     expect((await expectRoundTrip(blueprint, gated)).confirmed).toEqual(["contract-phone"]);
   });
 
+  it("a type change run again after it completed: the expand refuses before any change, the run ends rolled back, not failed", async () => {
+    const { blueprint, gated } = await validPlan("change the type of users.phone to varchar(32)");
+    const snapshot = async () => ({ "app-db": await snapshotPostgres(connection, "app-db") });
+    const original = await snapshot();
+    const first = await createRun(deps, blueprint, { approve: gated, approvedBy: "the test" });
+    expect((await executeRun(deps, first.id)).status).toBe("completed");
+    const converted = await snapshot();
+
+    const second = await createRun(deps, blueprint, { approve: gated, approvedBy: "the test" });
+    const end = await executeRun(deps, second.id);
+    expect(end.status).toBe("rolled_back");
+    const expand = (await store.getStepStates(second.id)).find((s) => s.step_id === "expand-phone");
+    expect(expand?.state).toBe("failed");
+    expect(expand?.detail).toMatchObject({
+      changed_nothing: true,
+      error: expect.stringMatching(/already contracted/),
+    });
+    const events = await store.events(second.id);
+    expect(events.filter((e) => e.type === "incident").map((e) => String(e.data.what))).not.toContainEqual(
+      expect.stringMatching(/rollback of .* failed/),
+    );
+    expect(events.filter((e) => e.type === "step.rolled_back")).toEqual([]);
+    expect(compareSnapshots(converted, await snapshot())).toEqual([]);
+
+    // The first run still rolls back to the original.
+    const { run: back } = await rollBackConfirmed(deps, first.id, "the test");
+    expect(back.status).toBe("rolled_back");
+    expect(compareSnapshots(original, await snapshot())).toEqual([]);
+  });
+
   it("renames a column with expand/contract", async () => {
     const { blueprint, gated } = await validPlan("rename reviews.stars to rating");
     expect(actionsOf(blueprint)).toEqual(["postgres.rename_column", "postgres.rename_column"]);

@@ -10,7 +10,7 @@ import { runPhaseSteps } from "./phase-scheduler.js";
 import { type RollbackEnd, type RollbackPlanRecord, type RollbackScope, rollBack } from "./rollback.js";
 import { assertRunnable, RunRefused } from "./runnable.js";
 import { closeSession, openSession, type RunSession, snapshotAll } from "./session.js";
-import { runStep } from "./steps.js";
+import { mayHaveChanged, runStep } from "./steps.js";
 
 /** Statuses in which a rollback is under way and `resume` continues it. */
 const ROLLING_BACK = new Set(["rolling_back", "awaiting_confirmation", "paused_manual"]);
@@ -241,7 +241,7 @@ async function forward(session: RunSession, events: RunEvent[]): Promise<void> {
   await journal.status("completed");
 }
 
-/** Steps to undo: those of `stepIds` that ran (or may have), last to run first. */
+/** Steps to undo: those of `stepIds` that may have changed something, last to run first. */
 function undoOrder(
   session: RunSession,
   states: Map<string, StepStateRecord>,
@@ -252,8 +252,7 @@ function undoOrder(
   for (let r = order.length - 1; r >= 0; r--) {
     const id = session.analysis.steps[order[r] as number]?.step.id;
     if (!id || !keep(id)) continue;
-    const state = states.get(id)?.state;
-    if (state === "succeeded" || state === "failed" || state === "running") out.push(id);
+    if (mayHaveChanged(states.get(id))) out.push(id);
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type { ExecutorDeps } from "./deps.js";
 import { type RollbackPlanRecord, rollBack } from "./rollback.js";
 import { RunRefused } from "./runnable.js";
 import { closeSession, openSession } from "./session.js";
+import { mayHaveChanged } from "./steps.js";
 
 /** What a person asks to roll back (`rollback RUN`, `--to CHECKPOINT`, `--steps a,b`). */
 export type RollbackRequest =
@@ -49,8 +50,8 @@ export async function requestRollback(
   });
   try {
     await deps.store.setHolder(runId, deps.holder);
-    const states = new Map((await deps.store.getStepStates(runId)).map((s) => [s.step_id, s.state]));
-    const ran = (id: string) => ["succeeded", "failed", "running"].includes(states.get(id) ?? "");
+    const states = new Map((await deps.store.getStepStates(runId)).map((s) => [s.step_id, s]));
+    const ran = (id: string) => mayHaveChanged(states.get(id));
     const checkpoints = await deps.store.getCheckpoints(runId);
     const basis = {
       blueprint: session.blueprint,

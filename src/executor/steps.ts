@@ -1,5 +1,7 @@
+import { changedNothing } from "../adapters/changed-nothing.js";
 import type { ActionDef, StepContext } from "../adapters/types.js";
 import type { StepRef } from "../core/blueprint/step-index.js";
+import type { StepStateRecord } from "../store/types.js";
 import type { LiveComponent, RunSession } from "./session.js";
 
 /** The action definition behind a name, with the component to run it on. */
@@ -81,7 +83,19 @@ export async function runStep(
     await session.journal.step(phase.id, step.id, "failed", {
       duration_ms: Date.now() - started,
       error: (error as Error).message ?? String(error),
+      // A refusal before any change: a rollback leaves this step alone (mayHaveChanged).
+      ...(changedNothing(error) && !resume.wasRunning ? { changed_nothing: true } : {}),
     });
     throw error;
   }
+}
+
+/**
+ * Whether a step may have changed something, so that a rollback must undo it: it succeeded, was
+ * running, or failed other than by a refusal before any change (`changed_nothing`).
+ */
+export function mayHaveChanged(state: StepStateRecord | undefined): boolean {
+  if (!state) return false;
+  if (state.state === "succeeded" || state.state === "running") return true;
+  return state.state === "failed" && state.detail.changed_nothing !== true;
 }

@@ -105,7 +105,9 @@ export async function expandAlter(
   const shadow = shadowColumnName(p.column);
   const check = notNullCheckName(p.table, shadow);
   const copy = p.backfill !== false;
-  const refuse = (reason: string) => new InvalidColumnChangeError(tableName(p), p.column, reason);
+  // Every refusal here comes before the expand changes anything.
+  const refuse = (reason: string) =>
+    new InvalidColumnChangeError(tableName(p), p.column, reason, { changedNothing: true });
   const notes: string[] = [];
   let state = await readState(connection.client, schema, name);
   if (!state) {

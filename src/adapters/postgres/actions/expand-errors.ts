@@ -28,13 +28,18 @@ export class BackfillPausedError extends Error {
 
 /** Params that name something the table does not have, or that cannot be done as asked. */
 export class InvalidColumnChangeError extends Error {
+  /** True when the action refused before changing anything (see `changed-nothing.ts`). */
+  readonly changedNothing: boolean;
+
   constructor(
     readonly table: string,
     readonly column: string,
     readonly reason: string,
+    options: { changedNothing?: boolean } = {},
   ) {
     super(`${table}.${column}: ${reason}`);
     this.name = "InvalidColumnChangeError";
+    this.changedNothing = options.changedNothing ?? false;
   }
 }
 

@@ -53,7 +53,9 @@ export async function expandRename(
     async (tx) => {
       const oid = await tableOid(tx, schema, p.table);
       if (oid === undefined) throw new TableDoesNotExistError(schema, p.table);
-      const refuse = (reason: string) => new InvalidColumnChangeError(tableName(p), p.from, reason);
+      // Refused in this first transaction, nothing is changed: it rolls back.
+      const refuse = (reason: string) =>
+        new InvalidColumnChangeError(tableName(p), p.from, reason, { changedNothing: true });
       let state = await readState(tx, schema, name);
       if (state && (state.stage === "contracting" || state.stage === "contracted")) {
         throw refuse(`the rename to ${p.to} is already contracted; revert the contract first`);
