@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerCheck } from "./commands/check.js";
 import { registerCodes } from "./commands/codes.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerEval } from "./commands/eval.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerMcp } from "./commands/mcp.js";
@@ -35,5 +36,6 @@ export function buildProgram(context: CliContext): Command {
   registerSchema(program, context);
   registerCodes(program, context);
   registerMcp(program, context);
+  registerEval(program, context);
   return program;
 }
