@@ -1,7 +1,7 @@
 import type { SuiteReport } from "../run-suite.js";
 import { ms, passLine, percent, summaryLines } from "./figures.js";
 
-const escape = (text: string) =>
+const html = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch,
@@ -25,39 +25,39 @@ export function htmlReport(report: SuiteReport): string {
     pass ? `<span class="pass">pass</span>` : `<span class="fail">FAIL</span>`;
   const parts: string[] = [
     "<!doctype html>",
-    `<html lang="en"><head><meta charset="utf-8"><title>Eval report: ${escape(report.planner)}</title><style>${STYLE}</style></head><body>`,
-    `<h1>Eval report: ${escape(report.planner)}</h1>`,
-    `<p>${escape(report.started_at)}, Node ${escape(report.node)}</p>`,
+    `<html lang="en"><head><meta charset="utf-8"><title>Eval report: ${html(report.planner)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>Eval report: ${html(report.planner)}</h1>`,
+    `<p>${html(report.started_at)}, Node ${html(report.node)}</p>`,
     `<ul class="summary">${summaryLines(report)
-      .map((l) => `<li>${escape(l)}</li>`)
-      .join("")}<li><strong>${escape(passLine(report))}</strong></li></ul>`,
+      .map((l) => `<li>${html(l)}</li>`)
+      .join("")}<li><strong>${html(passLine(report))}</strong></li></ul>`,
   ];
   if (report.failing_checks.length) {
     parts.push("<h2>Checks that failed</h2><table><tr><th>check</th><th>failures</th><th>cases</th></tr>");
     for (const f of report.failing_checks)
       parts.push(
-        `<tr><td>${escape(f.check)}</td><td>${f.failures}</td><td>${escape(f.cases.join(", "))}</td></tr>`,
+        `<tr><td>${html(f.check)}</td><td>${f.failures}</td><td>${html(f.cases.join(", "))}</td></tr>`,
       );
     parts.push("</table>");
   }
   parts.push("<h2>Cases</h2>");
   for (const c of [...report.cases.filter((x) => !x.pass), ...report.cases.filter((x) => x.pass)]) {
     parts.push(
-      `<h3 id="${escape(c.id)}">${escape(c.id)} ${mark(c.pass)} <small>${c.passed}/${c.runs}, pass@1 ${percent(c.pass_at_1)}</small></h3>`,
+      `<h3 id="${html(c.id)}">${html(c.id)} ${mark(c.pass)} <small>${c.passed}/${c.runs}, pass@1 ${percent(c.pass_at_1)}</small></h3>`,
     );
-    if (c.title) parts.push(`<div>${escape(c.title)}</div>`);
-    if (c.request) parts.push(`<blockquote>${escape(c.request)}</blockquote>`);
-    parts.push(`<code>${escape(c.file)}</code>`);
+    if (c.title) parts.push(`<div>${html(c.title)}</div>`);
+    if (c.request) parts.push(`<blockquote>${html(c.request)}</blockquote>`);
+    parts.push(`<code>${html(c.file)}</code>`);
     c.attempts.forEach((attempt, i) => {
       parts.push(
         `<table><tr><th>check${c.runs > 1 ? ` (attempt ${i + 1})` : ""}</th><th>result</th><th>detail</th></tr>`,
       );
       for (const check of attempt.checks)
         parts.push(
-          `<tr${check.pass ? "" : ' class="failed"'}><td>${escape(check.check)}</td><td>${mark(check.pass)}</td><td>${escape(check.detail)}</td></tr>`,
+          `<tr${check.pass ? "" : ' class="failed"'}><td>${html(check.check)}</td><td>${mark(check.pass)}</td><td>${html(check.detail)}</td></tr>`,
         );
       parts.push(
-        `<tr><td>plan</td><td></td><td>${escape(attempt.plan_summary)}; planner ${escape(ms(attempt.planner_ms))}</td></tr></table>`,
+        `<tr><td>plan</td><td></td><td>${html(attempt.plan_summary)}; planner ${html(ms(attempt.planner_ms))}</td></tr></table>`,
       );
     });
   }
