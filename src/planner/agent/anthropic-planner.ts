@@ -20,7 +20,8 @@ export interface AnthropicPlannerOptions {
   maxRetries?: number;
   /**
    * A directory to write each plan's request/response transcript into. Default: with
-   * `MA_RECORD=1`, test/fixtures/anthropic/recorded under the working directory; else none.
+   * `MA_RECORD=1`, test/fixtures/anthropic/recorded under the working directory; with
+   * `MA_RECORD=<dir>`, that directory; else none.
    */
   record?: string;
   /** Where MA_MODEL, ANTHROPIC_API_KEY and MA_RECORD are read (default: process.env). */
@@ -51,7 +52,10 @@ export function anthropicPlanner(options: AnthropicPlannerOptions = {}): Planner
   const model = options.model || env.MA_MODEL || DEFAULT_ANTHROPIC_MODEL;
   const apiKey = options.apiKey || env.ANTHROPIC_API_KEY;
   if (!apiKey) throw new MissingApiKeyError();
-  const record = options.record ?? (env.MA_RECORD === "1" ? DEFAULT_RECORD_DIR : undefined);
+  const recordTo = env.MA_RECORD?.trim();
+  const record =
+    options.record ??
+    (recordTo === "1" ? DEFAULT_RECORD_DIR : recordTo && recordTo !== "0" ? recordTo : undefined);
   const client = new Anthropic({ apiKey, baseURL: options.baseURL, maxRetries: options.maxRetries ?? 2 });
   return {
     name: `anthropic:${model}`,
