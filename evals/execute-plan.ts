@@ -75,7 +75,7 @@ export async function executePlan(
     // them, so those tables cannot equal their pre-run checksums. They are left out of the
     // executor's comparison (snapshot_exclude, as for any table that changes by design) and
     // checked here instead: the rollback must not lose a row of them.
-    const written = writtenTables(specs.map((t) => t.sql ?? ""));
+    const written = await withPartitions(system, writtenTables(specs.map((t) => t.sql ?? "")));
     const runnable = excludeFromSnapshots(blueprint, written);
     const run = await createRun(deps, runnable, { approve: gated, approvedBy: "the eval runner" });
     const final = await executeRun(deps, run.id);
@@ -153,7 +153,7 @@ export async function executePlan(
       checks.push({
         check: "rollback_restores",
         pass: back.status === "rolled_back" && differences.length === 0 && lost.length === 0,
-        detail: `rollback ended ${back.status}; ${lost.length ? `rows lost: ${lost.join("; ")}; ` : written.size ? `written by traffic, no row lost: ${[...written].join(", ")}; ` : ""}${differences.length ? differences.map((d) => `${d.component}: ${d.fingerprint ? "" : "schema differs; "}${d.tables.length ? `tables differ: ${d.tables.join(", ")}` : ""}`).join("; ") : "schema fingerprint and every checksum equal to before the run"}`,
+        detail: `rollback ended ${back.status}; ${lost.length ? `rows lost: ${lost.join("; ")}; ` : written.size ? `written by traffic, no row lost: ${[...written].join(", ")}; ` : ""}${differences.length ? differences.map((d) => `${d.component}: ${d.fingerprint ? "schema differs; " : ""}${d.tables.length ? `tables differ: ${d.tables.join(", ")}` : ""}`).join("; ") : "schema fingerprint and every checksum equal to before the run"}`,
       });
     }
     return {
@@ -178,6 +178,27 @@ function writtenTables(statements: readonly string[]): Set<string> {
     )) {
       if (m[1]) out.add(m[1].toLowerCase());
     }
+  }
+  return out;
+}
+
+/**
+ * The tables and every partition under them: rows inserted into a partitioned table land in its
+ * partitions, whose checksums change with them.
+ */
+async function withPartitions(system: CaseSystem, tables: Set<string>): Promise<Set<string>> {
+  const out = new Set(tables);
+  if (!tables.size) return out;
+  for (const connection of system.connections.values()) {
+    const { rows } = await connection.client.query<{ name: string }>(
+      `WITH RECURSIVE under(oid) AS (
+         SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])
+         UNION SELECT i.inhrelid FROM pg_inherits i JOIN under u ON i.inhparent = u.oid)
+       SELECT c.relname AS name FROM under u JOIN pg_class c ON c.oid = u.oid`,
+      [[...tables]],
+    );
+    for (const row of rows) out.add(row.name);
   }
   return out;
 }

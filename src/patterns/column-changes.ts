@@ -53,6 +53,9 @@ export function changeColumnType(
       ...tableParams(t),
       set: { [shadow]: conversion },
       where: `${ident(shadow)} IS DISTINCT FROM (${conversion})`,
+      // A copy into the shadow is not an application write: the table's own triggers
+      // (last_update, full-text, audit) must not rewrite the rows, as the expand's own copy.
+      triggers: "skip",
     },
     estimated_duration: estimate(rowsOf(t), 20_000),
   });

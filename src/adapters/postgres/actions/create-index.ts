@@ -142,11 +142,16 @@ export const createIndex = {
   },
 } satisfies ActionDef<Params, PgConnection>;
 
-/** The index of every partition, named as PostgreSQL would (`<partition>_<columns>_idx`), depth first. */
+/**
+ * The index of every partition, depth first, named `<partition>_<columns>_ma_idx`: apart from the
+ * names PostgreSQL gives its own (`…_idx`), so that an index someone already made on a partition
+ * (pagila's payment partitions each have one on customer_id) is never taken over and attached. The
+ * undo drops the partitioned index with every index attached to it: a taken-over index would go too.
+ */
 async function partitionNodes(q: Queryable, oid: number, parent: IndexNode, p: Params): Promise<IndexNode[]> {
   const nodes: IndexNode[] = [];
   for (const part of await partitionsOf(q, oid)) {
-    const name = derivedName(part.name, p.columns, "idx");
+    const name = derivedName(part.name, p.columns, "ma_idx");
     const node: IndexNode = {
       schema: part.schema,
       table: part.name,

@@ -195,7 +195,7 @@ describe("postgres.create_index (PGlite)", () => {
           FROM generate_series(1, 400) g;
         -- the crash: the parent index made ON ONLY, one partition built but not attached
         CREATE INDEX events_kind_idx ON ONLY events USING btree (kind);
-        CREATE INDEX events_2024_kind_idx ON events_2024 USING btree (kind);`);
+        CREATE INDEX events_2024_kind_ma_idx ON events_2024 USING btree (kind);`);
       const params = createIndex.params.parse({ table: "events", columns: ["kind"] });
       expect(await createIndex.verify(c, params)).toBe(false);
       const outcome = await createIndex.apply(c, params, stepContext());
@@ -209,10 +209,10 @@ describe("postgres.create_index (PGlite)", () => {
           WHERE c.relkind IN ('i', 'I') ORDER BY 1`,
       );
       expect(rows).toEqual([
-        { name: "events_2024_kind_idx", parent: "events_kind_idx" },
-        { name: "events_2025_a_kind_idx", parent: "events_2025_kind_idx" },
-        { name: "events_2025_kind_idx", parent: "events_kind_idx" },
-        { name: "events_2025_other_kind_idx", parent: "events_2025_kind_idx" },
+        { name: "events_2024_kind_ma_idx", parent: "events_kind_idx" },
+        { name: "events_2025_a_kind_ma_idx", parent: "events_2025_kind_ma_idx" },
+        { name: "events_2025_kind_ma_idx", parent: "events_kind_idx" },
+        { name: "events_2025_other_kind_ma_idx", parent: "events_2025_kind_ma_idx" },
       ]);
       // And the drop / restore round trip gives the same schema back.
       const before = await snapshotPostgres(c, "db");

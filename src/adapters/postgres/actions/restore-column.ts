@@ -5,6 +5,7 @@ import { runDdl } from "../ddl.js";
 import { BackupMissingError, TableDoesNotExistError } from "../errors.js";
 import { Identifier, qualify, quoteIdent, quoteLiteral, SchemaName } from "../identifiers.js";
 import { columnInfo, relationExists, tableOid } from "../introspect.js";
+import { maySkipTriggers } from "./backfill-engine.js";
 import { backupTableName, readBackupComment } from "./column-backup.js";
 import { retryOptions, schemaOf, staticRisk, tableName } from "./common.js";
 
@@ -39,6 +40,7 @@ export const restoreColumn = {
     const backupName = backupTableName(p.table, p.column);
     const table = qualify(schema, p.table);
     const column = quoteIdent(p.column);
+    const skip = await maySkipTriggers(connection);
     const { value, figures } = await runDdl(
       connection,
       async (tx) => {
@@ -64,9 +66,13 @@ export const restoreColumn = {
             `${backup.default !== null ? ` DEFAULT (${backup.default})` : ""}`,
         );
         const join = backup.primary_key.map((k) => `t.${quoteIdent(k)} = b.${quoteIdent(k)}`).join(" AND ");
+        // Putting values back is not an application write: the table's own triggers (last_update,
+        // audit) stay quiet when the role may say so, for this statement only.
+        if (skip) await tx.query("SELECT set_config('session_replication_role', 'replica', true)");
         const updated = await tx.query(
           `UPDATE ${table} AS t SET ${column} = b.${column} FROM ${qualify(schema, backupName)} AS b WHERE ${join}`,
         );
+        if (skip) await tx.query("SELECT set_config('session_replication_role', 'origin', true)");
         if (backup.not_null) await tx.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL`);
         for (const c of backup.constraints) {
           await tx.query(`ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
@@ -81,8 +87,15 @@ export const restoreColumn = {
       retryOptions(context),
     );
     return {
-      figures: { ...figures, restored_rows: value.rows },
-      notes: value.restored ? [] : [`${tableName(p)}.${p.column} is already there: nothing done`],
+      figures: { ...figures, restored_rows: value.rows, triggers_skipped: skip },
+      notes: [
+        ...(value.restored ? [] : [`${tableName(p)}.${p.column} is already there: nothing done`]),
+        ...(value.restored && !skip
+          ? [
+              "the role may not set session_replication_role: the table's triggers fired while the values were put back",
+            ]
+          : []),
+      ],
     };
   },
   async verify(connection: PgConnection, p: Params) {

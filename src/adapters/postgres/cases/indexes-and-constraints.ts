@@ -212,8 +212,8 @@ export const indexAndConstraintCases: LifecycleCase[] = [
       expect(await indexDef(c, "payment_customer_id_payment_date_idx")).toBe(
         "CREATE INDEX payment_customer_id_payment_date_idx ON ONLY public.payment USING btree (customer_id, payment_date)",
       );
-      expect(await indexDef(c, "payment_p2022_01_customer_id_payment_date_idx")).toBe(
-        "CREATE INDEX payment_p2022_01_customer_id_payment_date_idx ON public.payment_p2022_01 USING btree (customer_id, payment_date)",
+      expect(await indexDef(c, "payment_p2022_01_customer_id_payment_date_ma_idx")).toBe(
+        "CREATE INDEX payment_p2022_01_customer_id_payment_date_ma_idx ON public.payment_p2022_01 USING btree (customer_id, payment_date)",
       );
       // Every partition's index is attached: none is left out.
       expect(
