@@ -286,6 +286,12 @@ describe("offline planner: plan, run and roll back on PGlite", () => {
     expect(compareSnapshots({ db: before }, { db: await snapshotPostgres(connection, "app-db") })).toEqual(
       [],
     );
+    // Rolled back on request, it undoes nothing and ends rolled back: the pre-check that still
+    // fails was failing before the run, which is not the rollback's doing.
+    const { run: back } = await rollBackConfirmed(deps, run.id, "the test");
+    expect(back.status).toBe("rolled_back");
+    const incident = (await store.events(run.id)).filter((e) => e.type === "incident").at(-1);
+    expect(String(incident?.data.post_rollback_checks)).toMatch(/failing as before the run: .*no-null-phone/);
   });
 
   it("names a new index around one that holds its name, and the rollback leaves that one be", async () => {

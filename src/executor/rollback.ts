@@ -126,7 +126,17 @@ export async function rollBack(
       snapshot: summarize(after),
     },
   );
-  const healthy = checks.passed && differences.length === 0;
+  // A check that already failed before the run (its pre stage) says nothing of the rollback: a
+  // run stopped by a failing pre-check and then rolled back would otherwise end "failed" although
+  // nothing was touched. Such a check is reported, not held against the rollback.
+  const failedBefore = new Set(
+    (await session.deps.store.getHealthChecks(session.run.id))
+      .filter((r) => r.stage === "pre" && r.status === "fail")
+      .map((r) => r.check_id),
+  );
+  const failing = checks.results.filter((r) => r.status === "fail").map((r) => r.check_id);
+  const newlyFailing = failing.filter((id) => !failedBefore.has(id));
+  const healthy = newlyFailing.length === 0 && differences.length === 0;
   await journal.record(
     "incident",
     {},
@@ -136,7 +146,11 @@ export async function rollBack(
       undone: plan.steps,
       restored: differences.length === 0,
       differences,
-      post_rollback_checks: checks.passed ? "passed" : "failed",
+      post_rollback_checks: checks.passed
+        ? "passed"
+        : newlyFailing.length
+          ? "failed"
+          : `failing as before the run: ${failing.join(", ")}`,
     },
     { runStatus: healthy ? "rolled_back" : "failed" },
   ); // 6
