@@ -435,6 +435,15 @@ const REFUSALS: { request: string; kind: NotUnderstood["kind"]; reason: RegExp }
   { request: "users.phone is weird", kind: "unknown", reason: /found users\.phone .* not what to do/ },
   { request: "rename users.email", kind: "unknown", reason: /does not say the new name/ },
   { request: "add a column to users", kind: "unknown", reason: /new column's name and type/ },
+  // Dropping a constraint or an index is no template: never read as adding one, nor as dropping
+  // the table the request calls a table.
+  {
+    request:
+      "the products table has a CHECK that price_cents >= 0, so imports fail. Please remove that check constraint from products",
+    kind: "unknown",
+    reason: /dropping a constraint is not something this planner plans yet/,
+  },
+  { request: "drop that index on orders(status)", kind: "unknown", reason: /dropping an index/ },
 ];
 
 let discovery: PgDiscovery;
@@ -497,6 +506,12 @@ describe("parseRequest: typos are read, names are not invented", () => {
 
   it("does not drop a table because its name comes near a verb of deleting", () => {
     expect(parseRequest("remove the old entries in payments", discovery).kind).toBe("unknown");
+  });
+
+  it("still drops a column named as one, whatever else the request mentions", () => {
+    expect(parseRequest("drop the column phone from users, and its index", discovery).kind).toBe(
+      "drop_column",
+    );
   });
 
   it("leaves a column's own name alone, even when it is close to a keyword", () => {

@@ -65,6 +65,18 @@ export function parseRequest(request: string, discovery: PgDiscovery): Intent | 
     const fk = foreignKey(text, mentions, main);
     if (fk) return fk;
   }
+  // "drop that index", "remove the check constraint": dropping something that is neither a table
+  // nor a column is no template here, and must never read as creating it, or as dropping the table.
+  const other = verbs.has("drop")
+    ? /\b(index(?:es)?|constraints?|checks?|views?|triggers?|foreign keys?)\b/.exec(text)?.[1]
+    : undefined;
+  if (other && column && /\b(?:column|field)s?\b/.test(text)) return { kind: "drop_column", table, column };
+  if (other) {
+    return {
+      kind: "unknown",
+      reason: `dropping ${/^index/.test(other) ? "an index" : /^view/.test(other) ? "a view" : /^trigger/.test(other) ? "a trigger" : "a constraint"} is not something this planner plans yet: write the blueprint (postgres.drop_index, postgres.drop_constraint, postgres.drop_view) or use a model planner`,
+    };
+  }
   if (verbs.has("index")) {
     const columns = indexColumns(text, main);
     if (!columns.length)
