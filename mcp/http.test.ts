@@ -115,7 +115,7 @@ describe("MCP over Streamable HTTP on 127.0.0.1", () => {
     expect(status).toBe(403);
   });
 
-  it("with the token: plan → validate → run (approval by the person's hash) → status → report", async () => {
+  it("with the token: plan → validate → run (approval by the person's code) → status → report", async () => {
     const client = new Client({ name: "http-test", version: "1.0.0" });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(http.url), {
@@ -136,8 +136,8 @@ describe("MCP over Streamable HTTP on 127.0.0.1", () => {
     const run = await ok("run_migration", { blueprint_hash: plan.blueprint_hash });
     expect(run.status).toBe("awaiting_approval");
     const gated = run.waiting.approvals[0].step_id;
-    const hash = (await services.runs.view(run.run_id)).waiting.approvals[0]?.step_hash;
-    await ok("approve_step", { run_id: run.run_id, step_id: gated, step_hash: hash });
+    const code = (await services.runs.view(run.run_id)).waiting.approvals[0]?.code;
+    await ok("approve_step", { run_id: run.run_id, step_id: gated, approval_code: code });
     const done = await ok("run_migration", { run_id: run.run_id });
     expect(done.status).toBe("completed");
     const status = await ok("get_run_status", { run_id: run.run_id });

@@ -88,7 +88,7 @@ export async function startHttp(options: HttpOptions): Promise<HttpHandle> {
     if (loopback && !hosts().has(req.headers.host ?? "")) {
       return plain(res, 403, `host ${req.headers.host ?? "(none)"} is not this server`);
     }
-    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim() ?? "";
     const buffer = Buffer.from(given);
     if (buffer.length !== expected.length || !timingSafeEqual(buffer, expected)) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="migration-architect"');

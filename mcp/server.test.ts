@@ -27,7 +27,7 @@ const WIDEN =
 type Answer = ElicitResult | "none";
 
 /** A server over a fresh shop database, and a way to connect clients to it. */
-async function setup() {
+async function setup(approvalThreshold?: number) {
   const db = await plannerDb([APP_SCHEMA, SMALL_SEED]);
   const memory = keptOpen(() => openStore({ stateDir: ":memory:" }));
   const services = openMcpServices({
@@ -38,6 +38,7 @@ async function setup() {
     planner: offlinePlanner(),
     state: {},
     openStore: memory.opener,
+    approvalThreshold,
   });
   const connect = async (options: { readOnly?: boolean; answer?: Answer; asked?: string[] } = {}) => {
     const server = createMcpServer({ services, readOnly: options.readOnly ?? false, version: "test" });
@@ -269,7 +270,7 @@ describe("approvals", () => {
   });
 
   for (const answer of ["decline", "cancel"] as const) {
-    it(`elicitation answered "${answer}": the run waits, no step hash reaches the model, and it rolls back`, async () => {
+    it(`elicitation answered "${answer}": the run waits, no approval code reaches the model, and it rolls back`, async () => {
       const { client, close } = await env.connect({ answer: { action: answer } });
       const plan = await ok(client, "plan_migration", { request: WIDEN });
       const result = await call(client, "run_migration", { blueprint_hash: plan.blueprint_hash });
@@ -278,15 +279,16 @@ describe("approvals", () => {
       expect(run.asked).toEqual([{ step_id: plan.summary.needs_approval[0], kind: "approval", answer }]);
       expect(run.next).toMatch(answer === "decline" ? /declined/ : /did not answer/);
       const view = await env.services.runs.view(run.run_id);
-      const hash = view.waiting.approvals[0]?.step_hash ?? "";
-      expect(JSON.stringify(result)).not.toContain(hash.slice(7, 19));
+      const code = view.waiting.approvals[0]?.code ?? "";
+      expect(code).toMatch(/^[0-9a-f]{16}$/);
+      expect(JSON.stringify(result)).not.toContain(code);
       const rolled = await ok(client, "rollback_run", { run_id: run.run_id });
       expect(rolled.status).toBe("rolled_back");
       await close();
     });
   }
 
-  it("without elicitation: the run waits; approve_step needs the person's hash; then it completes", async () => {
+  it("without elicitation: the run waits; approve_step needs the person's approval code; then it completes", async () => {
     const { client, close } = await env.connect({ answer: "none" });
     const plan = await ok(client, "plan_migration", { request: WIDEN });
     const gated = plan.summary.needs_approval[0];
@@ -295,38 +297,33 @@ describe("approvals", () => {
     expect(run.status).toBe("awaiting_approval");
     expect(run.asked).toEqual([]);
     expect(run.waiting.approvals.map((a: Json) => a.step_id)).toEqual([gated]);
-    expect(run.next).toMatch(/ask them for the step's hash/);
+    expect(run.next).toMatch(/ask them for the step's approval code/);
 
-    // The person reads the hash where the server shows it to them (its log, `status`): here, the service.
+    // The person reads the code where the server shows it to them (its log, `status`): here, the service.
     const view = await env.services.runs.view(run.run_id);
-    const hash = view.waiting.approvals[0]?.step_hash as string;
-    expect(JSON.stringify(result)).not.toContain(hash.slice(7, 19));
+    const code = view.waiting.approvals[0]?.code as string;
+    expect(code).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(result)).not.toContain(code);
     const status = await ok(client, "get_run_status", { run_id: run.run_id });
-    expect(JSON.stringify(status)).not.toContain(hash.slice(7, 19));
+    expect(JSON.stringify(status)).not.toContain(code);
 
-    // A made-up hash, and the plan's own hash, are refused; so is a step the run does not wait on.
+    // What the model could work out is refused: a made-up code, the step's own content hash (a
+    // model with a shell could compute it), the plan's hash; so is a step the run does not wait on.
+    const { stepHash } = await import("../src/core/risk/approval.js");
+    const gatedStep = view.blueprint.phases.flatMap((p) => p.steps).find((s) => s.id === gated);
+    for (const guess of ["0123456789abcdef", stepHash(gatedStep as never), plan.blueprint_hash]) {
+      expect(
+        await toolError(client, "approve_step", { run_id: run.run_id, step_id: gated, approval_code: guess }),
+      ).toMatch(/not the approval code of step .* ask the person/);
+    }
     expect(
-      await toolError(client, "approve_step", {
-        run_id: run.run_id,
-        step_id: gated,
-        step_hash: "sha256:0123456789abcdef",
-      }),
-    ).toMatch(/not the hash of step .* ask the person/);
-    expect(
-      await toolError(client, "approve_step", {
-        run_id: run.run_id,
-        step_id: gated,
-        step_hash: plan.blueprint_hash,
-      }),
-    ).toMatch(/not the hash/);
-    expect(
-      await toolError(client, "approve_step", { run_id: run.run_id, step_id: "nope", step_hash: hash }),
+      await toolError(client, "approve_step", { run_id: run.run_id, step_id: "nope", approval_code: code }),
     ).toMatch(/does not wait on step 'nope'/);
 
     const approved = await ok(client, "approve_step", {
       run_id: run.run_id,
       step_id: gated,
-      step_hash: hash.slice(0, 7 + 12),
+      approval_code: code.toUpperCase(),
       approved_by: "Grace",
     });
     expect(approved.recorded).toBe("approval");
@@ -335,7 +332,7 @@ describe("approvals", () => {
     const listed = await ok(client, "get_run_status", {});
     expect(listed.runs.map((r: Json) => r.run_id)).toContain(run.run_id);
     const report = await ok(client, "get_report", { run_id: run.run_id });
-    expect(report.approvals[0].approved_by).toMatch(/^Grace \(via test-client, with the step's hash\)$/);
+    expect(report.approvals[0].approved_by).toMatch(/^Grace \(via test-client, with the approval code\)$/);
     await close();
   });
 
@@ -355,20 +352,20 @@ describe("approvals", () => {
     await close();
   });
 
-  it("a rollback step that needs a person, without elicitation: confirmed with the step's hash", async () => {
+  it("a rollback step that needs a person, without elicitation: confirmed with its approval code", async () => {
     const { client, close } = await env.connect({ answer: "none" });
     const plan = await ok(client, "plan_migration", { request: "rename users.email to email_address" });
     const run = await ok(client, "run_migration", { blueprint_hash: plan.blueprint_hash });
     const waiting = await ok(client, "rollback_run", { run_id: run.run_id });
     expect(waiting.status).toBe("awaiting_confirmation");
     const step = waiting.waiting.confirmation.step_id;
-    expect(waiting.next).toMatch(/Ask the person for the step's hash/);
-    const hash = (await env.services.runs.view(run.run_id)).waiting.confirmation?.step_hash as string;
-    expect(JSON.stringify(waiting)).not.toContain(hash.slice(7, 19));
+    expect(waiting.next).toMatch(/Ask the person for the step's approval code/);
+    const code = (await env.services.runs.view(run.run_id)).waiting.confirmation?.code as string;
+    expect(JSON.stringify(waiting)).not.toContain(code);
     const confirmed = await ok(client, "approve_step", {
       run_id: run.run_id,
       step_id: step,
-      step_hash: hash,
+      approval_code: code,
     });
     expect(confirmed.recorded).toBe("confirmation");
     const done = await ok(client, "run_migration", { run_id: run.run_id });
@@ -389,6 +386,28 @@ describe("approvals", () => {
     expect(run.status).toBe("awaiting_approval");
     await ok(client, "rollback_run", { run_id: run.run_id });
     await close();
+  });
+
+  it("a stricter server threshold (--approval-threshold 0.5) goes into the planned blueprint", async () => {
+    const strict = await setup(0.5);
+    try {
+      const { client, close } = await strict.connect({ answer: "none" });
+      const plan = await ok(client, "plan_migration", {
+        request: "add a nullable text column nickname to users",
+      });
+      expect(plan.valid).toBe(true);
+      expect(parse(plan.blueprint_yaml).blueprint.constraints.require_approval_above).toBe(0.5);
+      // A blueprint that says nothing of the threshold is told what to set.
+      const doc = parse(plan.blueprint_yaml);
+      delete doc.blueprint.constraints.require_approval_above;
+      const loose = await ok(client, "validate_blueprint", { blueprint: stringify(doc) });
+      expect(loose.diagnostics.find((d: Json) => d.code === "MA403")?.message).toMatch(
+        /sets no require_approval_above.*set constraints.require_approval_above to 0.5 or lower/,
+      );
+      await close();
+    } finally {
+      await strict.close();
+    }
   });
 
   it("nor can it loosen the threshold: require_approval_above above the server's is an error (MA403)", async () => {

@@ -5,7 +5,7 @@ import type { Component } from "../src/core/blueprint/schema.js";
 import type { ActionCatalog } from "../src/core/catalog/catalog.js";
 import type { Planner } from "../src/planner/types.js";
 import { BlueprintShelf } from "../src/services/blueprint-shelf.js";
-import { RunService } from "../src/services/run-service.js";
+import { RunService, type RunView } from "../src/services/run-service.js";
 import { keptOpen, SharedStore } from "../src/services/shared-store.js";
 import { openSystem } from "../src/services/system.js";
 import { openStore } from "../src/store/open.js";
@@ -26,6 +26,8 @@ export interface McpServicesOptions {
   approvalThreshold?: number;
   /** Told of every event of every run (the server's log on stderr). */
   log?: (event: RunEvent) => void;
+  /** Told when a run rests waiting for the person, with the approval codes (the server's log). */
+  onWaiting?: (view: RunView) => void;
 }
 
 /** The services one server process shares across its connections and sessions. */
@@ -44,6 +46,7 @@ export function openMcpServices(options: McpServicesOptions): ToolServices & { r
       store,
       deps: { adapters: options.adapters, env: options.env, holder: `mcp pid ${process.pid}@${hostname()}` },
       log: options.log,
+      onWaiting: options.onWaiting,
     }),
   };
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import { redactText } from "../src/adapters/redact.js";
+import { redactSecrets, redactText } from "../src/adapters/redact.js";
 import { allTools, callTool } from "../tools/registry.js";
 import type { PersonAnswer, PersonQuestion, ToolCall, ToolDef, ToolServices } from "../tools/tool.js";
 
@@ -40,11 +40,15 @@ export function registerTools(server: McpServer, tools: readonly ToolDef[], serv
         services.system.refresh();
         try {
           const output = await callTool(tool, args, { ...services, call });
+          // A password in a driver's error, a step's notes or a report never reaches the model.
           return {
             content: [
-              { type: "text" as const, text: tool.text?.(output) ?? JSON.stringify(output, null, 2) },
+              {
+                type: "text" as const,
+                text: redactText(tool.text?.(output) ?? JSON.stringify(output, null, 2)),
+              },
             ],
-            structuredContent: output as Record<string, unknown>,
+            structuredContent: redactSecrets(output) as Record<string, unknown>,
           };
         } catch (error) {
           return {

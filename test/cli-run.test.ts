@@ -90,7 +90,7 @@ describe("run, status, report, rollback", () => {
 });
 
 describe("status of a run that waits for a person", () => {
-  it("shows the step it waits on with its hash (what the person gives an assistant)", async () => {
+  it("shows the step it waits on with its approval code (what the person gives an assistant)", async () => {
     const strict = join(dir, "strict.yaml");
     const text = readFileSync(BLUEPRINT, "utf8");
     const doc = parse(text);
@@ -103,7 +103,7 @@ describe("status of a run that waits for a person", () => {
     const status = await cli("status", runId, "--state", waitingState);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(
-      /waits for your approval of \S+ \(postgres\.\w+ on \S+, risk [\d.]+\): hash sha256:[0-9a-f]{64}/,
+      /waits for your approval of \S+ \(postgres\.\w+ on \S+, risk [\d.]+\): approval code [0-9a-f]{16}/,
     );
     expect(status.stdout).toContain(`approve: migration-architect approve ${runId} --step`);
     expect((await cli("rollback", runId, "--state", waitingState)).code).toBe(0);

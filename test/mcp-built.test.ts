@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 describe("the built server over stdio", () => {
-  it("plan → validate → run (the person approves with the hash from the server's log) → status → report", async () => {
+  it("plan → validate → run (the person approves with the code from the server's log) → status → report", async () => {
     const db = await shopDb("stdio-shop");
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -101,14 +101,17 @@ describe("the built server over stdio", () => {
       expect(progress.length).toBeGreaterThan(0);
       const step = waiting.waiting.approvals[0].step_id;
 
-      // The person reads the hash in the server's log (stderr); the model never saw it.
-      const hash = new RegExp(
-        `waits for your approval of step ${step}: its hash is (sha256:[0-9a-f]{64})`,
-      ).exec(log)?.[1];
-      expect(hash, log).toBeDefined();
-      expect(JSON.stringify(result)).not.toContain(hash?.slice(7, 23));
+      // The person reads the code in the server's log (stderr); the model never saw it. The log is
+      // written as the run comes to rest: give it a moment to arrive.
+      const pattern = new RegExp(
+        `waits for your approval of step ${step} \\(risk [\\d.]+\\): its approval code is ([0-9a-f]{16})`,
+      );
+      for (let i = 0; i < 50 && !pattern.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+      const code = pattern.exec(log)?.[1];
+      expect(code, log).toBeDefined();
+      expect(JSON.stringify(result)).not.toContain(code);
 
-      await ok(client, "approve_step", { run_id: waiting.run_id, step_id: step, step_hash: hash });
+      await ok(client, "approve_step", { run_id: waiting.run_id, step_id: step, approval_code: code });
       const done = await ok(client, "run_migration", { run_id: waiting.run_id });
       expect(done.status).toBe("completed");
       const status = await ok(client, "get_run_status", { run_id: waiting.run_id });

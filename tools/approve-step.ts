@@ -7,14 +7,14 @@ export const approveStepTool = defineTool({
   title: "Approve a step (the person's word)",
   description:
     "Records a person's approval of a risky step a run waits on, or their confirmation of a rollback " +
-    "step it waits on. The proof is the step's hash, which the server shows to the person only (in its " +
-    "log, and in `migration-architect status RUN`), never in a tool result: ask the person for it; do " +
-    "not guess or compute it. The whole sha256:… or at least its first 12 hex digits. An approval " +
-    "holds for the step's exact content. Then call run_migration with the run_id to carry the run on.",
+    "step it waits on. The proof is the step's approval code (16 hex digits), which the server shows to " +
+    "the person only (in its log, and in `migration-architect status RUN`), never in a tool result: ask " +
+    "the person for it; it cannot be guessed or worked out. An approval holds for the step's exact " +
+    "content. Then call run_migration with the run_id to carry the run on.",
   input: z.strictObject({
     run_id: z.string().describe("The run that waits"),
     step_id: z.string().describe("The step the run waits on"),
-    step_hash: z.string().describe("The step's hash, as the person read it to you"),
+    approval_code: z.string().max(100).describe("The step's approval code, as the person gave it to you"),
     approved_by: z.string().max(200).optional().describe("The person's name, as they gave it"),
   }),
   output: z.object({
@@ -30,9 +30,9 @@ export const approveStepTool = defineTool({
     const runs = need(services.runs, "approve_step", "the run service");
     const client = services.call?.client ?? "the MCP client";
     const by = input.approved_by?.trim()
-      ? `${input.approved_by.trim()} (via ${client}, with the step's hash)`
-      : `a person via ${client} (with the step's hash)`;
-    const done = await runs.approve(input.run_id, input.step_id, input.step_hash, by);
+      ? `${input.approved_by.trim()} (via ${client}, with the approval code)`
+      : `a person via ${client} (with the approval code)`;
+    const done = await runs.approve(input.run_id, input.step_id, input.approval_code, by);
     return {
       run_id: input.run_id,
       step_id: done.step_id,

@@ -79,10 +79,13 @@ export const planMigration = defineTool({
           .join("\n"),
   async handler(input, services) {
     const planner = need(services.planner, "plan_migration", "a planner");
+    // The server's approval threshold goes into the blueprint, where the executor reads it.
+    const ceiling = services.approvalCeiling;
     const result = await planner.plan({
       request: input.request,
       system: services.system,
       catalog: services.catalog,
+      ...(ceiling !== undefined ? { constraints: { require_approval_above: ceiling } } : {}),
     });
     const usage = result.usage
       ? {

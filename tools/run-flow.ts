@@ -4,7 +4,7 @@ import type { RunService, RunView } from "../src/services/run-service.js";
 import type { RunEvent } from "../src/store/types.js";
 import type { ToolCall } from "./tool.js";
 
-/** A step awaiting a person, as the model may see it: no step hash (that is the person's). */
+/** A step awaiting a person, as the model may see it: no approval code (that is the person's). */
 const WaitingApprovalShape = z.object({
   step_id: z.string(),
   action: z.string(),
@@ -96,7 +96,7 @@ function nextOf(view: RunView, asked: RunOutcome["asked"]): string {
       const steps = waiting.approvals.map((a) => a.step_id).join(", ");
       return (
         `${said}Run ${id} waits for a person to approve ${steps || "a risky step"}. Only the person can approve: ` +
-        "ask them for the step's hash, which they see in the server's log and in " +
+        "ask them for the step's approval code, which they see in the server's log and in " +
         `\`migration-architect status ${id}\` (never make one up), then call approve_step with it and ` +
         `run_migration with run_id ${id} to go on. Or roll it back with rollback_run.`
       );
@@ -109,7 +109,7 @@ function nextOf(view: RunView, asked: RunOutcome["asked"]): string {
           ? `the manual rollback of ${c?.step_id ?? "a step"} (${c?.instructions ?? ""}) to be done by hand and confirmed`
           : `a person to confirm the rollback of ${c?.step_id ?? "a step"}`;
       return (
-        `${said}Run ${id} waits for ${what}. Ask the person for the step's hash (server log, or ` +
+        `${said}Run ${id} waits for ${what}. Ask the person for the step's approval code (server log, or ` +
         `\`migration-architect status ${id}\`), call approve_step with it, then run_migration with run_id ${id}.`
       );
     }
@@ -130,7 +130,7 @@ export function progressOf(call: ToolCall | undefined): ((event: RunEvent) => vo
 
 /**
  * Carries a run on until it rests; when it rests waiting for a person and the client can ask them
- * (elicitation), asks, records their yes with the step's hash, and carries on. A no, or no answer,
+ * (elicitation), asks, records their yes, and carries on. A no, or no answer,
  * leaves the run waiting: the person can still approve later, or roll it back.
  */
 export async function carryOn(
@@ -157,7 +157,7 @@ export async function carryOn(
       ...view.waiting.approvals.map((a) => ({
         kind: "approval" as const,
         step_id: a.step_id,
-        hash: a.step_hash,
+        code: a.code,
         message:
           `Run ${runId} (${view.run.blueprint_id}) is about to run step '${a.step_id}': ${a.name} — ` +
           `${a.action} on ${a.component}. Its risk is ${a.risk ?? "?"}, above the approval threshold ` +
@@ -168,7 +168,7 @@ export async function carryOn(
             {
               kind: "confirmation" as const,
               step_id: view.waiting.confirmation.step_id,
-              hash: view.waiting.confirmation.step_hash,
+              code: view.waiting.confirmation.code,
               message:
                 `Run ${runId} is rolling back and waits for you before undoing step ` +
                 `'${view.waiting.confirmation.step_id}': ${view.waiting.confirmation.instructions}. Go ahead?`,
@@ -187,7 +187,7 @@ export async function carryOn(
       }
       const by =
         answer.by?.trim() || `a person via ${call?.client ?? "the MCP client"} (asked by the server)`;
-      await runs.approve(runId, q.step_id, q.hash, by);
+      await runs.approve(runId, q.step_id, q.code, by);
     }
     if (!allYes) break;
     view = await runs.view(runId);

@@ -106,7 +106,9 @@ export function validateBlueprint(blueprint: Blueprint, options: ValidateOptions
       diagnostic(
         "MA403",
         ["blueprint", "constraints", "require_approval_above"],
-        `require_approval_above ${threshold} is above this server's approval threshold ${options.approvalCeiling}: a blueprint cannot loosen approvals here`,
+        blueprint.constraints?.require_approval_above === undefined
+          ? `the blueprint sets no require_approval_above, so its threshold is the default ${threshold}, above this server's ${options.approvalCeiling}: set constraints.require_approval_above to ${options.approvalCeiling} or lower`
+          : `require_approval_above ${threshold} is above this server's approval threshold ${options.approvalCeiling}: a blueprint cannot loosen approvals here`,
       ),
     );
   }

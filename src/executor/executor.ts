@@ -4,6 +4,7 @@ import type { HealthCheckResult, Snapshot } from "../adapters/types.js";
 import type { Blueprint } from "../core/blueprint/schema.js";
 import { approvalHolds, contentHash, stepHash } from "../core/risk/approval.js";
 import type { RunEvent, RunRecord, StepStateRecord } from "../store/types.js";
+import { newApprovalKey } from "./approval-code.js";
 import type { ExecutorDeps, RunOptions } from "./deps.js";
 import { checksOf, runChecks } from "./health-checks.js";
 import { runPhaseSteps } from "./phase-scheduler.js";
@@ -51,7 +52,7 @@ export async function createRun(
       blueprint_hash: hash,
       blueprint_id: blueprint.id,
       status: "pending",
-      options: { concurrency: options.concurrency ?? null },
+      options: { concurrency: options.concurrency ?? null, approval_key: newApprovalKey() },
       holder: null,
     },
     approvals,

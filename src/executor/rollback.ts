@@ -1,6 +1,5 @@
 import type { Snapshot } from "../adapters/types.js";
 import type { StepRef } from "../core/blueprint/step-index.js";
-import { stepHash } from "../core/risk/approval.js";
 import { rollbackOperation } from "../core/rollback/plans.js";
 import type { RunEvent } from "../store/types.js";
 import { checksOf, runChecks } from "./health-checks.js";
@@ -81,8 +80,6 @@ export async function rollBack(
                 ? action.manual
                 : `once confirmed, the run itself undoes '${stepId}' with ${action.name}`,
             how: `migration-architect approve ${session.run.id} --confirm ${stepId}, then migration-architect resume ${session.run.id}`,
-            // What a person gives an assistant to confirm it (MCP approve_step); never shown to a model.
-            step_hash: stepHash(ref.step),
           },
           { runStatus: status },
         );

@@ -1,6 +1,7 @@
 import type { HealthCheckResult } from "../adapters/types.js";
 import type { Blueprint, Step } from "../core/blueprint/schema.js";
 import { stepHash } from "../core/risk/approval.js";
+import { approvalCode, codeMatches } from "../executor/approval-code.js";
 import { checkNow } from "../executor/check-now.js";
 import type { ExecutorDeps } from "../executor/deps.js";
 import { createRun, executeRun } from "../executor/executor.js";
@@ -19,8 +20,8 @@ export interface WaitingApproval {
   name: string;
   risk: number | null;
   threshold: number | null;
-  /** Binds the approval to the step's content. Shown to the person, never to the model. */
-  step_hash: string;
+  /** What the person gives to approve it (`approvalCode`): shown to the person, never to the model. */
+  code: string;
 }
 
 /** A rollback step the run waits on, for a person to confirm (level 1) or to do by hand (level 2). */
@@ -28,7 +29,8 @@ export interface WaitingConfirmation {
   step_id: string;
   level: number;
   instructions: string;
-  step_hash: string;
+  /** What the person gives to confirm it: shown to the person, never to the model. */
+  code: string;
 }
 
 /** What a run waits for from a person, if anything. */
@@ -52,6 +54,11 @@ export interface RunServiceOptions {
   deps: Omit<ExecutorDeps, "store" | "observe">;
   /** Told of every event of every run this service drives (the server's log). */
   log?: (event: RunEvent) => void;
+  /**
+   * Told when a run this service drove comes to rest waiting for a person, with the approval
+   * codes: the server's log shows them to the person (never to the model).
+   */
+  onWaiting?: (view: RunView) => void;
 }
 
 /** A run this service could not find, or a request it cannot carry out; the message says what to do. */
@@ -90,9 +97,9 @@ export class RunService {
     try {
       let pending = this.executing.get(runId);
       if (!pending) {
-        pending = this.withDeps((deps) => executeRun(deps, runId)).finally(() =>
-          this.executing.delete(runId),
-        );
+        pending = this.withDeps((deps) => executeRun(deps, runId))
+          .then((run) => this.announce(run))
+          .finally(() => this.executing.delete(runId));
         this.executing.set(runId, pending);
       }
       return await pending;
@@ -114,9 +121,9 @@ export class RunService {
       );
     }
     const stop = observe ? this.listen(runId, observe) : () => undefined;
-    const pending = this.withDeps((deps) => requestRollback(deps, runId, request)).finally(() =>
-      this.executing.delete(runId),
-    );
+    const pending = this.withDeps((deps) => requestRollback(deps, runId, request))
+      .then((run) => this.announce(run))
+      .finally(() => this.executing.delete(runId));
     this.executing.set(runId, pending);
     try {
       return await pending;
@@ -163,14 +170,14 @@ export class RunService {
   }
 
   /**
-   * A person's word on the step the run waits on, proven by the step's hash (which only the
-   * person was shown): an approval of a risky step, or the confirmation of a rollback step.
-   * `hash` may be the whole `sha256:…` or at least its first 12 hex digits.
+   * A person's word on the step the run waits on, proven by its approval code (which only the
+   * person was shown: the server's log, `migration-architect status RUN`): an approval of a risky
+   * step, or the confirmation of a rollback step.
    */
   async approve(
     runId: string,
     stepId: string,
-    hash: string,
+    code: string,
     by: string,
   ): Promise<{ kind: "approval" | "confirmation"; step_id: string }> {
     const view = await this.view(runId);
@@ -188,9 +195,9 @@ export class RunService {
         `run ${runId} (${view.run.status}) does not wait on step '${stepId}'; it waits for ${what.length ? what.join(", ") : "nothing"}`,
       );
     }
-    if (!hashMatches(hash, waited.step_hash)) {
+    if (!codeMatches(code, waited.code)) {
       throw new RunServiceError(
-        `that is not the hash of step '${stepId}': ask the person for it (they see it in the server's log and in \`migration-architect status ${runId}\`); an approval is theirs to give`,
+        `that is not the approval code of step '${stepId}': ask the person for it (they see it in the server's log and in \`migration-architect status ${runId}\`); an approval is theirs to give`,
       );
     }
     const step = stepOf(view.blueprint, stepId);
@@ -233,6 +240,18 @@ export class RunService {
     return [...this.executing.keys()];
   }
 
+  /** Tells `onWaiting` when the run rests waiting for a person; returns the run as it is. */
+  private async announce(run: RunRecord): Promise<RunRecord> {
+    if (!this.options.onWaiting) return run;
+    if (!["awaiting_approval", "awaiting_confirmation", "paused_manual"].includes(run.status)) return run;
+    try {
+      this.options.onWaiting(await this.view(run.id));
+    } catch {
+      // The log is a courtesy: the codes are also in `migration-architect status RUN`.
+    }
+    return run;
+  }
+
   private withDeps<T>(work: (deps: ExecutorDeps) => Promise<T>): Promise<T> {
     return this.options.store.use((store) =>
       work({ ...this.options.deps, store, observe: (event) => this.tell(event) }),
@@ -271,16 +290,6 @@ function stepOf(blueprint: Blueprint, stepId: string): Step {
   return step;
 }
 
-/** `given` is the whole hash or at least its first 12 hex digits. */
-export function hashMatches(given: string, hash: string): boolean {
-  const hex = given
-    .trim()
-    .toLowerCase()
-    .replace(/^sha256:/, "");
-  const full = hash.replace(/^sha256:/, "");
-  return /^[0-9a-f]{12,64}$/.test(hex) && full.startsWith(hex);
-}
-
 /** What the run waits for: from its status and its latest `approval.required` / `rollback.waiting` events. */
 export async function waitingOf(
   store: Store,
@@ -314,7 +323,7 @@ export async function waitingOf(
         name: found.step.name,
         risk: typeof data.risk === "number" ? data.risk : null,
         threshold: typeof data.threshold === "number" ? data.threshold : null,
-        step_hash: hash,
+        code: approvalCode(run, "approval", event.step_id, hash) ?? hash,
       });
     }
     return waiting;
@@ -327,7 +336,7 @@ export async function waitingOf(
       step_id: last.step_id,
       level: data.level ?? 1,
       instructions: data.instructions ?? "",
-      step_hash: stepHash(found.step),
+      code: approvalCode(run, "confirmation", last.step_id, stepHash(found.step)) ?? stepHash(found.step),
     };
   }
   return waiting;

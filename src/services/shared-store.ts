@@ -43,8 +43,9 @@ export class SharedStore {
     const open = this.open;
     this.open = undefined;
     if (!open) return;
+    // A close that fails must not wedge every later call: the next one opens afresh.
     this.closing = open.then(
-      (store) => store.close(),
+      (store) => store.close().catch(() => undefined),
       () => undefined,
     );
   }

@@ -5,7 +5,7 @@ import { terminalReport } from "../../../evals/report/terminal.js";
 import { writeReports } from "../../../evals/report/write.js";
 import { runSuite } from "../../../evals/run-suite.js";
 import { redactConnection } from "../../adapters/connection-string.js";
-import { redactText } from "../../adapters/redact.js";
+import { redactSecrets, redactText } from "../../adapters/redact.js";
 import { PLANNER_HELP, selectPlanner } from "../../planner/select.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -111,7 +111,11 @@ Examples:
         ),
       );
       // The last line: "N passed, N failed".
-      context.out(redactText(options.json ? JSON.stringify(report, null, 2) : terminalReport(report, pc)));
+      context.out(
+        options.json
+          ? JSON.stringify(redactSecrets(report), null, 2)
+          : redactText(terminalReport(report, pc)),
+      );
       const passed = report.totals.pass_rate >= minPassRate;
       context.exit(passed ? EXIT.ok : EXIT.invalid);
     });

@@ -8,6 +8,7 @@ import { holdEmbedded } from "../../adapters/postgres/pglite-hold.js";
 import { DEFAULTS } from "../../core/blueprint/effective.js";
 import { PLANNER_HELP, selectPlanner } from "../../planner/select.js";
 import { describeEvent } from "../../render/run-event.js";
+import type { RunView } from "../../services/run-service.js";
 import { parseTarget } from "../../services/system.js";
 import type { RunEvent } from "../../store/types.js";
 import type { CliContext } from "../context.js";
@@ -71,12 +72,12 @@ export function registerMcp(program: Command, context: CliContext): void {
     .addHelpText(
       "after",
       `
-stdio: stdout carries the protocol only; the log (runs, approvals waiting, with the step hashes
-you give your assistant to approve) goes to stderr.
+stdio: stdout carries the protocol only; the log (runs, approvals waiting, with the approval codes
+you give your assistant) goes to stderr.
 
 Approvals: a step above the threshold runs only with your word: through a form in your client
-where it supports MCP elicitation; otherwise the run waits, and you read the step's hash in this
-server's log or in \`migration-architect status RUN\` and give it to your assistant (approve_step).
+where it supports MCP elicitation; otherwise the run waits, and you read the step's approval code
+in this server's log or in \`migration-architect status RUN\` and give it to your assistant.
 
 Examples:
   migration-architect mcp --target app=postgres://localhost/shop
@@ -131,6 +132,7 @@ Examples:
         state: { stateDir: options.state, stateUrl: context.env.MA_STATE_URL },
         approvalThreshold: threshold,
         log: runLog(log),
+        onWaiting: waitingLog(log),
       });
       const readOnly = Boolean(options.readOnly);
       const makeServer = () => createMcpServer({ services, readOnly, version: version() });
@@ -187,22 +189,30 @@ Examples:
     });
 }
 
-/**
- * The server's log of its runs: one line per event that matters, and for a step that waits on a
- * person, its hash — shown here, to the person, and never in a tool result.
- */
+/** The server's log of its runs: one line per event that matters. */
 function runLog(log: (line: string) => void): (event: RunEvent) => void {
   return (event) => {
-    const data = event.data as { step_hash?: string };
-    if ((event.type === "approval.required" || event.type === "rollback.waiting") && data.step_hash) {
-      const what = event.type === "approval.required" ? "approval" : "rollback confirmation";
-      log(
-        `run ${event.run_id} waits for your ${what} of step ${event.step_id}: its hash is ${data.step_hash} ` +
-          `(give it to your assistant for approve_step, or run: migration-architect approve ${event.run_id} --${event.type === "approval.required" ? "step" : "confirm"} ${event.step_id})`,
-      );
-      return;
-    }
     const line = describeEvent(event);
     if (line) log(`${event.run_id} ${line.trim()}`);
+  };
+}
+
+/**
+ * When a run rests waiting for the person: each step and its approval code — shown here, to the
+ * person, and never in a tool result.
+ */
+function waitingLog(log: (line: string) => void): (view: RunView) => void {
+  return ({ run, waiting }) => {
+    for (const a of waiting.approvals)
+      log(
+        `run ${run.id} waits for your approval of step ${a.step_id} (risk ${a.risk ?? "?"}): its approval code is ${a.code} ` +
+          `(give it to your assistant for approve_step, or run: migration-architect approve ${run.id} --step ${a.step_id})`,
+      );
+    const c = waiting.confirmation;
+    if (c)
+      log(
+        `run ${run.id} waits for your confirmation of the rollback of step ${c.step_id} (${c.instructions}): its approval code is ${c.code} ` +
+          `(give it to your assistant for approve_step, or run: migration-architect approve ${run.id} --confirm ${c.step_id})`,
+      );
   };
 }

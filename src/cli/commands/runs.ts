@@ -75,18 +75,18 @@ export function registerRunCommands(program: Command, context: CliContext): void
         });
         for (const s of steps) table.push([s.step_id, s.state, String(s.attempts), s.finished_at ?? "-"]);
         context.out(table.toString());
-        // What the run waits for, with the step's hash: the person's proof for an assistant (MCP approve_step).
+        // What the run waits for, with its approval code: the person's proof for an assistant (MCP approve_step).
         const blueprint = (await store.getBlueprint(run.blueprint_hash))?.content as Blueprint;
         const waiting = await waitingOf(store, run, blueprint, steps);
         for (const a of waiting.approvals) {
           context.out(
-            `waits for your approval of ${a.step_id} (${a.action} on ${a.component}, risk ${a.risk ?? "?"}): hash ${a.step_hash}\n  approve: migration-architect approve ${run.id} --step ${a.step_id}   (or give the hash to your assistant)`,
+            `waits for your approval of ${a.step_id} (${a.action} on ${a.component}, risk ${a.risk ?? "?"}): approval code ${a.code}\n  approve: migration-architect approve ${run.id} --step ${a.step_id}   (or give the code to your assistant)`,
           );
         }
         const c = waiting.confirmation;
         if (c) {
           context.out(
-            `waits for you ${c.level === 2 ? "to do by hand, then confirm," : "to confirm"} the rollback of ${c.step_id}: ${c.instructions}; hash ${c.step_hash}\n  confirm: migration-architect approve ${run.id} --confirm ${c.step_id}   (or give the hash to your assistant)`,
+            `waits for you ${c.level === 2 ? "to do by hand, then confirm," : "to confirm"} the rollback of ${c.step_id}: ${c.instructions}; approval code ${c.code}\n  confirm: migration-architect approve ${run.id} --confirm ${c.step_id}   (or give the code to your assistant)`,
           );
         }
       }
