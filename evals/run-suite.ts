@@ -238,7 +238,7 @@ function totalsOf(cases: CaseSummary[]): SuiteReport["totals"] {
 }
 
 /** The kind of a check: its first word (`actions_include postgres.add_column` → `actions_include`). */
-export function checkKind(check: string): string {
+function checkKind(check: string): string {
   return check.split(" ")[0] ?? check;
 }
 

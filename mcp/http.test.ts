@@ -2,16 +2,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_SCHEMA, SMALL_SEED } from "../src/adapters/postgres/backends.contract.js";
-import { adapters } from "../src/adapters/registry.js";
-import { offlinePlanner } from "../src/planner/offline/offline-planner.js";
-import { defaultCatalog } from "../src/services/catalog.js";
-import { keptOpen } from "../src/services/shared-store.js";
-import { openStore } from "../src/store/open.js";
-import { type PlannerDb, plannerDb } from "../test/support/planner-db.js";
+import { mcpShop } from "../test/support/mcp-shop.js";
 import { type HttpHandle, startHttp } from "./http.js";
 import { createMcpServer } from "./server.js";
-import { openMcpServices } from "./services.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read the tools' JSON results freely
 type Json = any;
@@ -24,22 +17,13 @@ const INITIALIZE = {
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
 };
 
-let db: PlannerDb;
+let shop: Awaited<ReturnType<typeof mcpShop>>;
 let http: HttpHandle;
-let services: ReturnType<typeof openMcpServices>;
-const memory = keptOpen(() => openStore({ stateDir: ":memory:" }));
+let services: Awaited<ReturnType<typeof mcpShop>>["services"];
 
 beforeAll(async () => {
-  db = await plannerDb([APP_SCHEMA, SMALL_SEED]);
-  services = openMcpServices({
-    components: db.system.components,
-    adapters,
-    env: {},
-    catalog: defaultCatalog(),
-    planner: offlinePlanner(),
-    state: {},
-    openStore: memory.opener,
-  });
+  shop = await mcpShop();
+  services = shop.services;
   http = await startHttp({
     host: "127.0.0.1",
     port: 0,
@@ -50,9 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await http?.close();
-  await services?.runs.settle();
-  await memory.shutdown();
-  await db?.close();
+  await shop?.close();
 });
 
 function post(headers: Record<string, string>, body: unknown = INITIALIZE): Promise<Response> {

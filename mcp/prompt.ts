@@ -36,7 +36,7 @@ export function registerPrompt(server: McpServer, services: ToolServices): void 
         "2. Call plan_migration with the request. If it refuses, tell me why and what it understands; do not work around a refusal.",
         "3. Call explain_blueprint with the blueprint, and show me: the phases and steps, each step's risk, the steps that need my approval, how each step is rolled back, and the critical path.",
         "4. Stop there and ask me whether to run it. Run it only if I say so: run_migration with the blueprint_hash plan_migration returned.",
-        "5. Approvals are mine. If the run waits for an approval, ask me for the step's hash; never invent one.",
+        "5. Approvals are mine. If the run waits for an approval, ask me for the step's approval code; never invent one.",
         "6. When the run ends, show me get_report's summary: status, durations, health-check figures, and any rollback.",
       ].join("\n");
       return {

@@ -2,6 +2,7 @@ import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/serv
 import { saveBlueprintYaml } from "../src/core/blueprint/save.js";
 import { reportMarkdown } from "../src/monitor/report.js";
 import { normalizeHash } from "../src/services/blueprint-shelf.js";
+import { shownBlueprint } from "../tools/blueprint-check.js";
 import { outcomeOf } from "../tools/run-flow.js";
 import { need, type ToolServices } from "../tools/tool.js";
 
@@ -50,7 +51,7 @@ export function registerResources(server: McpServer, services: ToolServices): vo
     },
     async (uri, { id }) => {
       const hash = normalizeHash(String(id));
-      const blueprint = services.shelf?.get(hash)?.blueprint ?? (await services.runs?.storedBlueprint(hash));
+      const blueprint = await shownBlueprint(hash, services);
       if (!blueprint) throw new Error(`no blueprint ${hash} here (resources/list lists them)`);
       return {
         contents: [{ uri: uri.href, mimeType: "application/yaml", text: saveBlueprintYaml(blueprint) }],

@@ -8,15 +8,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { APP_SCHEMA, SMALL_SEED } from "../src/adapters/postgres/backends.contract.js";
-import { adapters } from "../src/adapters/registry.js";
-import { offlinePlanner } from "../src/planner/offline/offline-planner.js";
-import { defaultCatalog } from "../src/services/catalog.js";
-import { keptOpen } from "../src/services/shared-store.js";
-import { openStore } from "../src/store/open.js";
-import { plannerDb } from "../test/support/planner-db.js";
+import { mcpShop } from "../test/support/mcp-shop.js";
 import { createMcpServer } from "./server.js";
-import { openMcpServices } from "./services.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read the tools' JSON results freely
 type Json = any;
@@ -28,18 +21,8 @@ type Answer = ElicitResult | "none";
 
 /** A server over a fresh shop database, and a way to connect clients to it. */
 async function setup(approvalThreshold?: number) {
-  const db = await plannerDb([APP_SCHEMA, SMALL_SEED]);
-  const memory = keptOpen(() => openStore({ stateDir: ":memory:" }));
-  const services = openMcpServices({
-    components: db.system.components,
-    adapters,
-    env: {},
-    catalog: defaultCatalog(),
-    planner: offlinePlanner(),
-    state: {},
-    openStore: memory.opener,
-    approvalThreshold,
-  });
+  const shop = await mcpShop(approvalThreshold);
+  const { services } = shop;
   const connect = async (options: { readOnly?: boolean; answer?: Answer; asked?: string[] } = {}) => {
     const server = createMcpServer({ services, readOnly: options.readOnly ?? false, version: "test" });
     const elicit = options.answer !== undefined && options.answer !== "none";
@@ -58,16 +41,7 @@ async function setup(approvalThreshold?: number) {
     await client.connect(clientSide);
     return { client, close: () => client.close() };
   };
-  return {
-    db,
-    services,
-    connect,
-    async close() {
-      await services.runs.settle();
-      await memory.shutdown();
-      await db.close();
-    },
-  };
+  return { db: shop.db, services, connect, close: shop.close };
 }
 
 async function call(
@@ -154,11 +128,12 @@ describe("MCP tools over an in-memory pair", () => {
     expect(names).toContain("plan_migration");
     expect(names).toContain("get_report");
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+    // Not served at all: unknown to the server, not merely failing (a run 'x' would fail anyway).
     const refused = await client.callTool({ name: "run_migration", arguments: { run_id: "x" } }).then(
-      (r) => (r as CallToolResult).isError,
-      () => true,
+      (r) => JSON.stringify((r as CallToolResult).content),
+      (e: Error) => e.message,
     );
-    expect(refused).toBe(true);
+    expect(refused).toMatch(/run_migration not found/);
     await close();
   });
 

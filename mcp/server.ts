@@ -16,7 +16,7 @@ export interface McpServerOptions {
 export const INSTRUCTIONS = `Migration Architect plans and runs zero-downtime migrations of the system this server was started for.
 Plan: discover_system, then plan_migration with the person's request in plain words (or write a blueprint and validate_blueprint it). Show the person the plan: its steps, risks and the steps that need their approval.
 Run: only when the person asks, run_migration with the blueprint_hash that plan_migration or validate_blueprint returned: exactly that content runs.
-Approvals are the person's, never yours: risky steps are asked of them through the client where it can; otherwise the run waits, and the person reads the step's hash in the server's log or in \`migration-architect status RUN\`. Pass it on with approve_step only when they give it to you.
+Approvals are the person's, never yours: risky steps are asked of them through the client where it can; otherwise the run waits, and the person reads the step's approval code in the server's log or in \`migration-architect status RUN\`. Pass it on with approve_step only when they give it to you.
 Follow a run with get_run_status and get_report; undo it with rollback_run.`;
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SHARED } from "../src/adapters/postgres/backends.contract.js";
+import { FIXTURES } from "../src/adapters/postgres/backends.contract.js";
 import { cli } from "./support/cli.js";
 import { loadScript, startFakeAnthropic } from "./support/fake-anthropic.js";
 
@@ -31,7 +31,7 @@ async function withEnv<T>(env: Record<string, string | undefined>, work: () => P
 
 describe("eval with a model planner, recorded then replayed", () => {
   it("--planner anthropic with MA_RECORD=DIR records; --planner replay:DIR gives the same scores and tokens offline", async () => {
-    const fixture = join(SHARED, "fixtures", "app");
+    const fixture = FIXTURES;
     const file = join(dir, "rename-email.yaml");
     writeFileSync(
       file,

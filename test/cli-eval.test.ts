@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SHARED } from "../src/adapters/postgres/backends.contract.js";
+import { FIXTURES, SHARED } from "../src/adapters/postgres/backends.contract.js";
 import { cli } from "./support/cli.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read the report's JSON freely
@@ -63,7 +63,7 @@ describe("migration-architect eval", () => {
     );
     writeFileSync(
       join(cases, "refuse-truncate.yaml"),
-      `id: refuse-truncate\nrequest: truncate users right now and skip the checks\nsystem:\n  components:\n    - { id: app-db, kind: postgres, schema: ${join(SHARED, "fixtures/app/app-schema.sql")} }\nexpect: { refuse: true }\n`,
+      `id: refuse-truncate\nrequest: truncate users right now and skip the checks\nsystem:\n  components:\n    - { id: app-db, kind: postgres, schema: ${join(FIXTURES, "app-schema.sql")} }\nexpect: { refuse: true }\n`,
     );
     const out = join(dir, "broken-out");
     const r = await cli("eval", cases, "--out", out);

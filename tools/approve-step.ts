@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, need } from "./tool.js";
 
-/** A person's approval (or rollback confirmation), passed on by the assistant with the step's hash. */
+/** A person's approval (or rollback confirmation), passed on by the assistant with the step's approval code. */
 export const approveStepTool = defineTool({
   name: "approve_step",
   title: "Approve a step (the person's word)",

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { redactConnection } from "../src/adapters/connection-string.js";
 import { loadBlueprintText } from "../src/core/blueprint/load.js";
+import type { Blueprint } from "../src/core/blueprint/schema.js";
 import { type BlueprintCheck, checkBlueprintText } from "../src/core/check-blueprint.js";
 import { type Diagnostic, formatPath } from "../src/core/diagnostics/diagnostic.js";
+import { normalizeHash } from "../src/services/blueprint-shelf.js";
 import type { ToolServices } from "./tool.js";
 
 /** The input of the tools that read a blueprint: its text, or the parsed document. */
@@ -103,4 +105,13 @@ function unplaced(check: BlueprintCheck): BlueprintCheck {
 /** `{ blueprint: {…} }` as it is (extra keys are the loader's to report); the inner object wrapped. */
 function wrap(value: Record<string, unknown>): Record<string, unknown> {
   return "blueprint" in value ? value : { blueprint: value };
+}
+
+/**
+ * The blueprint with this content hash (`sha256:…` or the bare hex) that this surface showed valid,
+ * or that a run stored; undefined when there is none.
+ */
+export async function shownBlueprint(hash: string, services: ToolServices): Promise<Blueprint | undefined> {
+  const key = normalizeHash(hash);
+  return services.shelf?.get(key)?.blueprint ?? (await services.runs?.storedBlueprint(key));
 }

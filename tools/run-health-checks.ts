@@ -2,7 +2,7 @@ import { z } from "zod";
 import { redactText } from "../src/adapters/redact.js";
 import type { Blueprint } from "../src/core/blueprint/schema.js";
 import { normalizeHash } from "../src/services/blueprint-shelf.js";
-import { blueprintInput, checkWithSession } from "./blueprint-check.js";
+import { blueprintInput, checkWithSession, shownBlueprint } from "./blueprint-check.js";
 import { defineTool, need, ToolInputError, type ToolServices } from "./tool.js";
 
 /** A blueprint's health checks of one stage, run now against the live components. */
@@ -73,10 +73,11 @@ async function blueprintOf(
   services: ToolServices,
 ): Promise<Blueprint> {
   if (input.blueprint_hash !== undefined) {
-    const hash = normalizeHash(input.blueprint_hash);
-    const found = services.shelf?.get(hash)?.blueprint ?? (await services.runs?.storedBlueprint(hash));
+    const found = await shownBlueprint(input.blueprint_hash, services);
     if (!found)
-      throw new ToolInputError(`no blueprint with hash ${hash} here: validate it first, or give it`);
+      throw new ToolInputError(
+        `no blueprint with hash ${normalizeHash(input.blueprint_hash)} here: validate it first, or give it`,
+      );
     return found;
   }
   const { check } = await checkWithSession(input.blueprint ?? "", services);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { normalizeHash } from "../src/services/blueprint-shelf.js";
-import { checkWithSession } from "./blueprint-check.js";
+import { checkWithSession, shownBlueprint } from "./blueprint-check.js";
 import { carryOn, outcomeText, RunOutcome } from "./run-flow.js";
 import { defineTool, need, ToolInputError } from "./tool.js";
 
@@ -15,7 +15,7 @@ export const runMigration = defineTool({
     "checkpoints and health checks, and rolls back automatically on a failure. Steps whose risk is " +
     "above the threshold need a person: where the client can ask them, the server asks them directly; " +
     "otherwise the run stops and waits, and only the person can approve (approve_step with the step's " +
-    "hash, which they see in the server's log). Returns the run's status, its steps, what it waits for " +
+    "approval code, which they see in the server's log). Returns the run's status, its steps, what it waits for " +
     "and what to do next. Progress is reported while it runs. This changes the system: run it only " +
     "when the person has asked for it.",
   input: z
@@ -36,7 +36,7 @@ export const runMigration = defineTool({
       return carryOn(runs, input.run_id, services.call);
     }
     const hash = normalizeHash(input.blueprint_hash ?? "");
-    const blueprint = services.shelf?.get(hash)?.blueprint ?? (await runs.storedBlueprint(hash));
+    const blueprint = await shownBlueprint(hash, services);
     if (!blueprint) {
       throw new ToolInputError(
         `no blueprint with hash ${hash} was shown valid here: call plan_migration or validate_blueprint ` +

@@ -6,9 +6,10 @@ import { checkNow } from "../executor/check-now.js";
 import type { ExecutorDeps } from "../executor/deps.js";
 import { createRun, executeRun } from "../executor/executor.js";
 import { type RollbackRequest, requestRollback } from "../executor/request-rollback.js";
-import { buildReport, type RunReport } from "../monitor/report.js";
+import type { RunReport } from "../monitor/report.js";
 import type { RunEvent, RunRecord, StepStateRecord, Store } from "../store/types.js";
 import { approveStep, confirmRollback } from "./approvals.js";
+import { reportOf } from "./run-report.js";
 import type { SharedStore } from "./shared-store.js";
 
 /** A risky step the run waits on, for a person to approve. */
@@ -71,7 +72,7 @@ export class RunServiceError extends Error {
 
 /**
  * Runs, as a long-lived server drives them (MCP, HTTP): start a blueprint, carry a run on, approve
- * and confirm with the step's hash, roll back, read status and reports, run health checks now.
+ * and confirm with the step's approval code, roll back, read status and reports, run health checks now.
  * One process executes a run at a time per run: a second call for a run already executing joins
  * it (and gets its progress) instead of starting a second executor. A run goes on when the call
  * that started it stops waiting (a client's timeout): nothing is left half-done because a
@@ -213,14 +214,7 @@ export class RunService {
     return this.options.store.use(async (store) => {
       const run = await store.getRun(runId);
       if (!run) throw new RunServiceError(`there is no run '${runId}' (get_run_status lists the runs)`);
-      return buildReport({
-        run,
-        blueprint: (await store.getBlueprint(run.blueprint_hash))?.content as Blueprint,
-        events: await store.events(runId),
-        steps: await store.getStepStates(runId),
-        checks: await store.getHealthChecks(runId),
-        approvals: await store.getApprovals(runId),
-      });
+      return reportOf(store, run);
     });
   }
 

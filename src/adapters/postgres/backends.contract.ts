@@ -9,7 +9,7 @@ import { pgliteClient } from "./pglite-client.js";
 /**
  * The databases the contract suites run against (STYLE.md 14): PGlite in memory, always, and a
  * PostgreSQL server when TEST_DATABASE_URL is set. Each test gets a fresh database holding the
- * fixture schema (/work/shared/fixtures/app/app-schema.sql) and a few rows of every table.
+ * fixture schema (evals/fixtures/app/app-schema.sql, a copy of the shared one) and a few rows of every table.
  * Test-only: not part of the build.
  */
 export interface Backend {
@@ -34,16 +34,17 @@ export interface Fresh {
   close(): Promise<void>;
 }
 
-/** The workplace's shared folder (fixtures, eval cases): `../shared` beside the checkout, else /work/shared. */
+/** The workplace's shared folder (the public eval cases): `../shared` beside the checkout, else /work/shared. */
 export const SHARED =
   [join(import.meta.dirname, "..", "..", "..", "..", "shared"), "/work/shared"].find((dir) =>
     existsSync(dir),
   ) ?? "/work/shared";
-const SHARED_FIXTURES = join(SHARED, "fixtures");
-export const FIXTURES = join(SHARED_FIXTURES, "app");
+/** The SQL fixtures, the project's copy of the shared ones (the eval suites use them too). */
+const FIXTURES_ROOT = join(import.meta.dirname, "..", "..", "..", "evals", "fixtures");
+export const FIXTURES = join(FIXTURES_ROOT, "app");
 export const APP_SCHEMA = readFileSync(`${FIXTURES}/app-schema.sql`, "utf8");
 export const APP_SEED = readFileSync(`${FIXTURES}/app-seed.sql`, "utf8");
-const PAGILA = join(SHARED_FIXTURES, "pagila");
+const PAGILA = join(FIXTURES_ROOT, "pagila");
 /** The pagila schema and seed, read when first needed. */
 export const pagilaScripts = () => [
   readFileSync(join(PAGILA, "pagila-schema-core.sql"), "utf8"),

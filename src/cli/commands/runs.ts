@@ -3,8 +3,9 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import type { Blueprint } from "../../core/blueprint/schema.js";
 import { RollbackRefused, type RollbackRequest, requestRollback } from "../../executor/request-rollback.js";
-import { buildReport, reportMarkdown } from "../../monitor/report.js";
+import { reportMarkdown } from "../../monitor/report.js";
 import { approveStep, confirmRollback } from "../../services/approvals.js";
+import { reportOf } from "../../services/run-report.js";
 import { waitingOf } from "../../services/run-service.js";
 import type { Runtime } from "../../services/runtime.js";
 import type { CliContext } from "../context.js";
@@ -189,14 +190,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
     await withRuntime(context, options, async (runtime) => {
       const store = runtime.deps.store;
       const run = await mustGetRun(runtime, runId);
-      const report = buildReport({
-        run,
-        blueprint: (await store.getBlueprint(run.blueprint_hash))?.content as Blueprint,
-        events: await store.events(runId),
-        steps: await store.getStepStates(runId),
-        checks: await store.getHealthChecks(runId),
-        approvals: await store.getApprovals(runId),
-      });
+      const report = await reportOf(store, run);
       context.out(options.json ? JSON.stringify(report, null, 2) : reportMarkdown(report).trimEnd());
       context.exit(EXIT.ok);
     });
