@@ -5,13 +5,18 @@ import pg from "pg";
 import { connectPostgres, type PgConnection } from "../src/adapters/postgres/connection.js";
 import type { Connected } from "../src/adapters/types.js";
 import type { Component } from "../src/core/blueprint/schema.js";
-import type { LoadedCase } from "./case.js";
+import type { CaseComponent, LoadedCase } from "./case.js";
+import { buildService, type CaseService } from "./service-fixture.js";
 
 /** A case's system, built fresh: the components as a blueprint names them, and live connections. */
 export interface CaseSystem {
   components: Component[];
   /** Open connections to each postgres component (for traffic, `after` checks and snapshots). */
   connections: Map<string, PgConnection>;
+  /** The case's components as the case file wrote them (versions and their faults). */
+  caseComponents: CaseComponent[];
+  /** Each service component, running behind its router. */
+  services: Map<string, CaseService>;
   /** Where run state for this case lives. */
   stateDir: string;
   close(): Promise<void>;
@@ -34,16 +39,24 @@ export async function buildSystem(
   const created: string[] = [];
   const components: Component[] = [];
   const connections = new Map<string, PgConnection>();
+  const services = new Map<string, CaseService>();
   const close = async () => {
     for (const c of open.splice(0)) await c.close().catch(() => undefined);
+    for (const s of services.values()) await s.close().catch(() => undefined);
     if (options.databaseUrl && created.length) await dropDatabases(options.databaseUrl, created);
     await rm(dir, { recursive: true, force: true });
   };
   try {
     for (const spec of loaded.case.system.components) {
+      if (spec.kind === "service") {
+        const built = await buildService(spec, dir);
+        services.set(spec.id, built.service);
+        components.push(built.component);
+        continue;
+      }
       if (spec.kind !== "postgres") {
         throw new UnsupportedComponentError(
-          `component '${spec.id}' is of kind ${spec.kind}; this build's eval runner can build postgres components only`,
+          `component '${spec.id}' is of kind ${spec.kind}; this build's eval runner can build postgres and service components`,
         );
       }
       let connection: string;
@@ -72,7 +85,14 @@ export async function buildSystem(
     await close();
     throw error;
   }
-  return { components, connections, stateDir: join(dir, "state"), close };
+  return {
+    components,
+    caseComponents: loaded.case.system.components,
+    connections,
+    services,
+    stateDir: join(dir, "state"),
+    close,
+  };
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {

@@ -1,12 +1,21 @@
 import type { ActionRules } from "../core/catalog/catalog.js";
+import { httpAdapter } from "./http/adapter.js";
+import { kubernetesAdapter } from "./kubernetes/adapter.js";
 import { postgresAdapter } from "./postgres/adapter.js";
 import { shellAdapter } from "./shell/adapter.js";
+import { trafficAdapter } from "./traffic/adapter.js";
 import type { Adapter } from "./types.js";
 
 /** The adapters of this build, one per component kind. */
-export const adapters: ReadonlyArray<Adapter<unknown>> = [postgresAdapter, shellAdapter];
+export const adapters: ReadonlyArray<Adapter<unknown>> = [
+  postgresAdapter,
+  shellAdapter,
+  httpAdapter,
+  trafficAdapter as Adapter<unknown>,
+  kubernetesAdapter,
+];
 
-/** The adapter for a component kind (`postgres`, `shell`), or undefined when this build has none. */
+/** The adapter for a component kind (`postgres`, `traffic`, …), or undefined when this build has none. */
 export function adapterFor(kind: string): Adapter<unknown> | undefined {
   return adapters.find((a) => a.kind === kind);
 }

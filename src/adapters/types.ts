@@ -31,8 +31,14 @@ export interface StepOutcome {
   notes?: string[];
 }
 
-/** The rollback a step's params imply: another action with params, or instructions for a human. */
-export type Inverse = { action: string; params: Record<string, unknown> } | { manual: string };
+/**
+ * The rollback a step's params imply: another action with params, instructions for a human, or
+ * nothing to undo (a step that only reads, such as a canary analysis), with the reason.
+ */
+export type Inverse =
+  | { action: string; params: Record<string, unknown> }
+  | { manual: string }
+  | { nothing: string };
 
 /**
  * One action of the catalogue (`<adapter>.<action>`), one file each, `satisfies ActionDef<P, C>`.

@@ -7,8 +7,10 @@ import { registerExplain } from "./commands/explain.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerRouter } from "./commands/router.js";
 import { registerRun } from "./commands/run.js";
 import { registerRunCommands } from "./commands/runs.js";
+import { registerSampleService } from "./commands/sample-service.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CliContext } from "./context.js";
@@ -37,5 +39,7 @@ export function buildProgram(context: CliContext): Command {
   registerCodes(program, context);
   registerMcp(program, context);
   registerEval(program, context);
+  registerRouter(program, context);
+  registerSampleService(program, context);
   return program;
 }

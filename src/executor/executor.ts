@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { needsDecision } from "../adapters/needs-decision.js";
 import { redactText } from "../adapters/redact.js";
 import type { HealthCheckResult, Snapshot } from "../adapters/types.js";
 import type { Blueprint } from "../core/blueprint/schema.js";
@@ -11,7 +12,7 @@ import { runPhaseSteps } from "./phase-scheduler.js";
 import { type RollbackEnd, type RollbackPlanRecord, type RollbackScope, rollBack } from "./rollback.js";
 import { assertRunnable, RunRefused } from "./runnable.js";
 import { closeSession, openSession, type RunSession, snapshotAll } from "./session.js";
-import { mayHaveChanged, runStep } from "./steps.js";
+import { awaitsDecision, mayHaveChanged, runStep } from "./steps.js";
 
 /** Statuses in which a rollback is under way and `resume` continues it. */
 const ROLLING_BACK = new Set(["rolling_back", "awaiting_confirmation", "paused_manual"]);
@@ -189,6 +190,15 @@ async function forward(session: RunSession, events: RunEvent[]): Promise<void> {
         const ref = analysis.steps[i];
         if (!ref) return;
         const state = states.get(ref.step.id);
+        const accepted = approvals.find((a) => approvalHolds(a, ref.step));
+        if (awaitsDecision(state) && accepted) {
+          // The person accepted the inconclusive result: the step counts as done.
+          await journal.step(phase.id, ref.step.id, "succeeded", {
+            accepted_by: accepted.approved_by,
+            note: `an inconclusive result accepted by ${accepted.approved_by}: ${String(state?.detail.error ?? "")}`,
+          });
+          return;
+        }
         await runStep(session, ref, {
           wasRunning: state?.state === "running",
           progress: state?.progress ?? undefined,
@@ -196,6 +206,26 @@ async function forward(session: RunSession, events: RunEvent[]): Promise<void> {
       },
     });
 
+    const undecided = result.failed.filter((f) => needsDecision(f.error));
+    if (undecided.length && undecided.length === result.failed.length) {
+      // Nothing failed for certain: the run waits for a person, as for an approval.
+      for (const f of undecided) {
+        const ref = analysis.steps[f.index];
+        if (!ref) continue;
+        await journal.record(
+          "approval.required",
+          { phase_id: phase.id, step_id: ref.step.id },
+          {
+            reason: (f.error as Error).message,
+            decision: true,
+            step_hash: stepHash(ref.step),
+            how: `migration-architect approve ${run.id} --step ${ref.step.id} to accept the result and go on, then migration-architect resume ${run.id}; or migration-architect rollback ${run.id}`,
+          },
+          { runStatus: "awaiting_approval" },
+        );
+      }
+      return;
+    }
     if (result.failed.length) {
       const first = result.failed[0];
       const failedId = analysis.steps[first?.index ?? 0]?.step.id;

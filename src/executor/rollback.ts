@@ -65,6 +65,12 @@ export async function rollBack(
       else {
         const { def } = actionFor(session, ref.step.action, ref.step.component);
         const inverse = def.inverse(def.params.parse(op.params));
+        if ("nothing" in inverse) {
+          await journal.step(ref.phase.id, stepId, "rolled_back", {
+            by: `nothing to undo: ${inverse.nothing}`,
+          });
+          continue;
+        }
         action = "manual" in inverse ? inverse : { name: inverse.action, params: inverse.params };
       }
       const level = "manual" in action ? 2 : op.level;

@@ -1,4 +1,5 @@
 import { changedNothing } from "../adapters/changed-nothing.js";
+import { needsDecision } from "../adapters/needs-decision.js";
 import type { ActionDef, StepContext } from "../adapters/types.js";
 import type { StepRef } from "../core/blueprint/step-index.js";
 import type { StepStateRecord } from "../store/types.js";
@@ -85,9 +86,16 @@ export async function runStep(
       error: (error as Error).message ?? String(error),
       // A refusal before any change: a rollback leaves this step alone (mayHaveChanged).
       ...(changedNothing(error) && !resume.wasRunning ? { changed_nothing: true } : {}),
+      // An inconclusive result: the run waits for a person to accept it or roll back.
+      ...(needsDecision(error) ? { needs_decision: true, figures: error.figures } : {}),
     });
     throw error;
   }
+}
+
+/** Whether a step stopped asking a person to decide (an inconclusive canary analysis). */
+export function awaitsDecision(state: StepStateRecord | undefined): boolean {
+  return state?.state === "failed" && state.detail.needs_decision === true;
 }
 
 /**

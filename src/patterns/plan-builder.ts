@@ -25,6 +25,8 @@ export interface StepSpec {
    */
   after?: string[];
   description?: string;
+  /** The step's component, when not the plan's main one (a mixed database + traffic plan). */
+  component?: string;
 }
 
 export interface PhaseSpec {
@@ -40,6 +42,8 @@ export interface PlanHeader {
   request: string;
   created_at: string;
   component: Component;
+  /** Other components the plan's steps or checks use. */
+  others?: Component[];
   constraints?: Constraints;
   metadata?: Record<string, unknown>;
   source_description?: string;
@@ -84,7 +88,7 @@ export class PlanBuilder {
       id,
       name: spec.name,
       ...(spec.description ? { description: spec.description } : {}),
-      component: this.componentId,
+      component: spec.component ?? this.componentId,
       action: spec.action,
       params: spec.params,
       rollback: spec.rollback ?? { inverse: true },
@@ -99,7 +103,11 @@ export class PlanBuilder {
 
   /** Adds a health check to the current phase (component filled in, id made unique). */
   check(check: Omit<HealthCheck, "component"> & { component?: string }): this {
-    this.current().health_checks?.push({ ...check, id: this.unique(check.id), component: this.componentId });
+    this.current().health_checks?.push({
+      ...check,
+      id: this.unique(check.id),
+      component: check.component ?? this.componentId,
+    });
     return this;
   }
 
@@ -115,7 +123,7 @@ export class PlanBuilder {
     const checkpoints = phases
       .slice(0, -1)
       .map((p) => ({ id: `cp-after-${p.id}`.slice(0, 200), after_phase: p.id }));
-    const { component } = this.header;
+    const components = [this.header.component, ...(this.header.others ?? [])];
     return {
       id: this.header.id,
       name: this.header.name,
@@ -125,11 +133,11 @@ export class PlanBuilder {
       ...(this.header.metadata ? { metadata: this.header.metadata } : {}),
       source_state: {
         description: this.header.source_description ?? "As discovered",
-        components: [component],
+        components,
       },
       target_state: {
         description: this.header.target_description ?? this.header.name,
-        components: [component],
+        components,
       },
       phases,
       dependency_graph: { edges: this.edges },

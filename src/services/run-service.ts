@@ -299,7 +299,12 @@ export async function waitingOf(
   );
   if (run.status === "awaiting_approval") {
     const approvals = await store.getApprovals(run.id);
-    const done = new Set(steps.filter((s) => s.state !== "pending").map((s) => s.step_id));
+    // A step that stopped for a person's decision waits like a step that needs approval.
+    const done = new Set(
+      steps
+        .filter((s) => s.state !== "pending" && !(s.state === "failed" && s.detail.needs_decision === true))
+        .map((s) => s.step_id),
+    );
     const seen = new Set<string>();
     for (const event of events) {
       if (event.type !== "approval.required" || !event.step_id || seen.has(event.step_id)) continue;

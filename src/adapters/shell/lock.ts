@@ -1,13 +1,12 @@
 import { ComponentLockedError } from "../component-locked.js";
-import type { ShellConnection } from "./connection.js";
 
 /**
- * In-process locks for shell components, by component id: a command has no server to hold a lock
+ * In-process locks by component id (shell, http, traffic components): a command has no server to hold a lock
  * on, so this keeps two runs in one process apart, and nothing more.
  */
 export function inProcessLocks() {
   const holders = new Map<string, string>();
-  return async (connection: ShellConnection, holder: string): Promise<() => Promise<void>> => {
+  return async (connection: { componentId: string }, holder: string): Promise<() => Promise<void>> => {
     const held = holders.get(connection.componentId);
     if (held !== undefined)
       throw new ComponentLockedError(`shell component '${connection.componentId}'`, held);

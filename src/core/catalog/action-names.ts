@@ -36,6 +36,8 @@ export const ACTION_NAMES: ReadonlySet<string> = new Set([
   "traffic.set_weights",
   "traffic.switch",
   "traffic.mirror",
+  // A canary's analysis step (issue 8): set weight, analyse, next weight.
+  "traffic.analyze",
   "kubernetes.set_image",
   "kubernetes.scale",
   "kubernetes.apply",

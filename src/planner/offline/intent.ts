@@ -39,4 +39,5 @@ export const UNDERSTOOD = [
   'add a foreign key or a check constraint: "reviews.product_id references products", "add a check on orders that total_cents >= 0"',
   'make columns unique: "make users.phone unique"',
   'move a column to a new table: "move users.phone to a new table user_phones"',
+  'deploy a new version behind a traffic router: "canary web v2 starting at 5%", "switch web to v2 blue-green", "roll out v2 gradually", "shadow web\'s traffic to v2"',
 ] as const;

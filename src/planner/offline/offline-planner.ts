@@ -1,9 +1,13 @@
 import type { PgDiscovery } from "../../adapters/postgres/discover.js";
+import type { TrafficDiscovery } from "../../adapters/traffic/discover.js";
+import type { Blueprint } from "../../core/blueprint/schema.js";
 import { validateBlueprint } from "../../core/validate.js";
 import { PlanBuilder } from "../../patterns/plan-builder.js";
 import { PlanRefusal } from "../../patterns/refusal.js";
 import type { Planner, PlanRequest, PlanResult, TranscriptEntry } from "../types.js";
 import { buildPlan, intentTitle } from "./build-plan.js";
+import { deploymentPlan, targetOf } from "./deployment-plan.js";
+import { parseDeployment } from "./deployment-request.js";
 import { UNDERSTOOD } from "./intent.js";
 import { parseRequest } from "./parse-request.js";
 
@@ -38,10 +42,43 @@ export function offlinePlanner(): Planner {
         };
       };
       let discoveryMs = 0;
+      const routes: { id: string; discovery: TrafficDiscovery }[] = [];
+      for (const component of request.system.components.filter((c) => c.kind === "traffic")) {
+        const t = performance.now();
+        const discovery = (await request.system.discover(component.id)) as TrafficDiscovery;
+        discoveryMs += performance.now() - t;
+        routes.push({ id: component.id, discovery });
+        log(
+          `discovered ${component.id}: ${discovery.router} router, ${discovery.upstreams.map((u) => `${u.name} ${u.weight}`).join(" / ")}`,
+        );
+      }
+      const deployment = parseDeployment(request.request, routes);
+      if (deployment?.kind === "unknown") return refuse(deployment.reason, UNDERSTOOD);
+      if (deployment) {
+        const found = routes.find((r) => r.id === deployment.route) as (typeof routes)[number];
+        try {
+          const route = targetOf(deployment, found.discovery);
+          log(`understood: ${deployment.pattern} on ${route.component}, ${route.current} → ${route.next}`);
+          const { builder, notes } = deploymentPlan(deployment, route, {
+            request: request.request,
+            now: request.now ?? new Date(),
+            component: request.system.component(found.id),
+            ...(request.constraints ? { constraints: request.constraints } : {}),
+            metadata: { planner: "offline", planner_version: OFFLINE_PLANNER_VERSION },
+          });
+          return finish(builder.build(), notes, new Map([[found.id, found.discovery]]));
+        } catch (error) {
+          if (error instanceof PlanRefusal) return refuse(error.message);
+          throw error;
+        }
+      }
       const databases = request.system.components.filter((c) => c.kind === "postgres");
       if (!databases.length)
         return refuse(
-          "the offline planner plans PostgreSQL changes, and the system has no postgres component",
+          routes.length
+            ? "the request asks for no deployment I understand, and the system has no postgres component"
+            : "the offline planner plans PostgreSQL changes and deployments behind a traffic router, and the system has neither",
+          UNDERSTOOD,
         );
 
       // Discover every database; the request's table decides which one the plan is for.
@@ -98,31 +135,32 @@ export function offlinePlanner(): Planner {
         if (error instanceof PlanRefusal) return refuse(error.message);
         throw error;
       }
-      const blueprint = builder.build();
-      const validation = validateBlueprint(blueprint, {
-        catalog: request.catalog,
-        discovery: new Map([[target.id, target.discovery]]),
-      });
-      const gated = validation.analysis.steps
-        .filter((s) => validation.analysis.approvals[s.index])
-        .map((s) => s.step.id);
-      if (gated.length)
-        notes.push(
-          `needs approval before it runs (risk above ${validation.analysis.approvalThreshold}): ${gated.join(", ")}`,
+      return finish(builder.build(), notes, new Map([[target.id, target.discovery]]));
+
+      /** Validates the plan with the core, and notes the steps that will need approval. */
+      function finish(blueprint: Blueprint, notes: string[], discovery: Map<string, unknown>): PlanResult {
+        const validation = validateBlueprint(blueprint, { catalog: request.catalog, discovery });
+        const gated = validation.analysis.steps
+          .filter((s) => validation.analysis.approvals[s.index])
+          .map((s) => s.step.id);
+        if (gated.length)
+          notes.push(
+            `needs approval before it runs (risk above ${validation.analysis.approvalThreshold}): ${gated.join(", ")}`,
+          );
+        log(
+          `planned ${validation.analysis.steps.length} steps in ${blueprint.phases.length} phases; ${validation.valid ? "valid" : "INVALID"}`,
         );
-      log(
-        `planned ${validation.analysis.steps.length} steps in ${blueprint.phases.length} phases; ${validation.valid ? "valid" : "INVALID"}`,
-      );
-      return {
-        kind: "blueprint",
-        blueprint,
-        diagnostics: validation.diagnostics,
-        valid: validation.valid,
-        notes,
-        transcript,
-        elapsed_ms: Math.round(performance.now() - started),
-        discovery_ms: discoveryMs,
-      };
+        return {
+          kind: "blueprint",
+          blueprint,
+          diagnostics: validation.diagnostics,
+          valid: validation.valid,
+          notes,
+          transcript,
+          elapsed_ms: Math.round(performance.now() - started),
+          discovery_ms: Math.round(discoveryMs),
+        };
+      }
     },
   };
 }

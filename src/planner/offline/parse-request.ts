@@ -12,7 +12,7 @@ const IDENT = "([a-z_][a-z0-9_]*)";
 const DEPLOYMENT: NotUnderstood = {
   kind: "unsupported",
   reason:
-    "deployment patterns (blue-green, canary, rolling, shadow) need service and traffic adapters, which this build does not have yet; the offline planner plans PostgreSQL changes",
+    "a deployment (blue-green, canary, rolling, shadow) needs a traffic component in the system: the router in front of the service's versions",
 };
 
 /**

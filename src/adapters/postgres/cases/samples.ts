@@ -1,10 +1,26 @@
-/** Valid params for every action of this build (and shell.exec), for tests that go over all of them. */
+/** Valid params for every action of this build, for tests that go over all of them. */
 export const ACTION_SAMPLES: Record<string, Record<string, unknown>> = {
   "postgres.sql": { sql: "SELECT 1" },
   "postgres.add_column": { table: "users", column: { name: "nickname", type: "text" } },
   "postgres.drop_column": { table: "users", column: "phone" },
   "postgres.restore_column": { table: "users", column: "phone", schema: "public" },
   "shell.exec": { argv: ["true"] },
+  "http.request": {
+    method: "PUT",
+    path: "/admin/flags/x",
+    body: { value: true },
+    undo: { method: "DELETE", path: "/admin/flags/x" },
+  },
+  "traffic.set_weights": { weights: { v1: 90, v2: 10 }, previous: { v1: 100, v2: 0 } },
+  "traffic.switch": { to: "v2", from: "v1" },
+  "traffic.mirror": { to: "v2" },
+  "traffic.analyze": { baseline: "v1", canary: "v2" },
+  "kubernetes.set_image": { deployment: "web", container: "web", image: "web:2", previous_image: "web:1" },
+  "kubernetes.scale": { deployment: "web", replicas: 6, previous_replicas: 2 },
+  "kubernetes.apply": {
+    manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { a: "1" } },
+  },
+  "kubernetes.rollout_undo": { deployment: "web" },
   "postgres.create_table": {
     table: "notes",
     columns: [

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasNginx, nginxInFront } from "../../../../test/support/nginx.js";
+import { type SampleService, startSampleService } from "../../../sample-service/index.js";
+
+/** The nginx router against a real nginx (Debian's package) in front of two sample services. */
+describe.skipIf(!hasNginx)("nginx router (real nginx)", () => {
+  let v1: SampleService;
+  let v2: SampleService;
+  let front: Awaited<ReturnType<typeof nginxInFront>>;
+
+  beforeAll(async () => {
+    v1 = await startSampleService({ name: "v1" });
+    v2 = await startSampleService({ name: "v2" });
+    front = await nginxInFront("web", { v1: v1.url, v2: v2.url }, { v1: 100 });
+  });
+  afterAll(async () => {
+    await front?.stop();
+    await v1?.close();
+    await v2?.close();
+  });
+
+  async function servedBy(n: number): Promise<Record<string, number>> {
+    const seen: Record<string, number> = {};
+    for (let i = 0; i < n; i++) {
+      const response = await fetch(`${front.publicUrl}/orders/${i + 1}`);
+      expect(response.status).toBe(200);
+      const name = response.headers.get("x-served-by") ?? "?";
+      seen[name] = (seen[name] ?? 0) + 1;
+    }
+    return seen;
+  }
+
+  it("serves the first weights, then splits 90/10 exactly after a graceful reload", async () => {
+    expect(await servedBy(20)).toEqual({ v1: 20 });
+    const state = await front.router.change({ weights: { v1: 90, v2: 10 } });
+    expect(state.generation).toBe(2);
+    expect(await servedBy(100)).toEqual({ v1: 90, v2: 10 });
+    expect((await front.router.state()).weights).toEqual({ v1: 90, v2: 10 });
+  });
+
+  it("counts each upstream's requests, errors and latency from the access log", async () => {
+    await front.router.change({ weights: { v1: 50, v2: 50 } });
+    v2.setFaults({ error_rate: 1 });
+    const since = Date.now();
+    try {
+      for (let i = 0; i < 40; i++) await fetch(`${front.publicUrl}/orders/${i + 1}`);
+    } finally {
+      v2.setFaults({ error_rate: 0 });
+    }
+    await new Promise((r) => setTimeout(r, 50)); // nginx writes the log line after the answer
+    const stats = await front.router.stats({ since, until: Date.now() + 1 });
+    expect(stats.upstreams.v1).toMatchObject({ requests: 20, errors: 0 });
+    expect(stats.upstreams.v2).toMatchObject({ requests: 20, errors: 20 });
+    expect(stats.total).toMatchObject({ requests: 40, errors: 20 });
+    expect(stats.upstreams.v1?.p99_ms).not.toBeNull();
+  });
+
+  it("refuses a config nginx -t rejects, and keeps the previous one serving", async () => {
+    await expect(front.router.change({ weights: { v3: 1 } })).rejects.toThrow(/no upstream 'v3'/);
+    await front.router.change({ weights: { v1: 100 } });
+    expect(await servedBy(10)).toEqual({ v1: 10 });
+  });
+
+  it("mirrors requests to the other version and compares the status codes", async () => {
+    await front.router.change({ weights: { v1: 100 }, mirror: { to: "v2", percent: 100 } });
+    const before = v2.requests();
+    const since = Date.now();
+    for (let i = 0; i < 20; i++) await fetch(`${front.publicUrl}/orders/${i + 1}`);
+    v2.setFaults({ error_rate: 1 });
+    try {
+      for (let i = 0; i < 10; i++) await fetch(`${front.publicUrl}/orders/${i + 1}`);
+    } finally {
+      v2.setFaults({ error_rate: 0 });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const stats = await front.router.stats({ since, until: Date.now() + 1 });
+    expect(v2.requests() - before).toBe(30);
+    expect(stats.total).toMatchObject({ requests: 30, errors: 0 });
+    expect(stats.mirror).toMatchObject({ compared: 30, mismatched: 10, mirror_errors: 10 });
+    await front.router.change({ mirror: null });
+  });
+});

@@ -1,0 +1,2 @@
+export type { SampleService, SampleServiceOptions } from "./sample-service.js";
+export { startSampleService } from "./sample-service.js";
