@@ -17,10 +17,15 @@ const Url = z.url({ protocol: /^https?$/, error: "expected an http:// URL" });
 
 const Embedded = z.strictObject({
   router: z.literal("embedded").optional(),
-  /** Where clients reach the route (health checks through the router use it). */
-  public_url: Url,
-  /** `env:NAME`: the admin API's bearer token. */
-  admin_token: z.string().optional(),
+  /** Where clients reach the route (health checks through the router use it); `env:NAME` allowed. */
+  public_url: z.string().min(1),
+  /** The admin API's bearer token, as `env:NAME`: a secret never sits in a blueprint. */
+  admin_token: z
+    .string()
+    .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: "give the token as env:NAME; a secret never sits in a blueprint",
+    })
+    .optional(),
 });
 
 const Nginx = z.strictObject({
@@ -84,7 +89,9 @@ export async function connectTraffic(
     if (!/^https?:\/\//.test(adminUrl))
       fail(`the connection must be the admin URL (http://…), not '${redactText(adminUrl)}'`);
     const token = fromEnv(parsed.data.admin_token, env, "options.admin_token");
-    router = embeddedRouter({ adminUrl, publicUrl: parsed.data.public_url, token });
+    const publicUrl = fromEnv(parsed.data.public_url, env, "options.public_url") as string;
+    if (!Url.safeParse(publicUrl).success) fail(`options.public_url must be an http:// URL`);
+    router = embeddedRouter({ adminUrl, publicUrl, token });
   }
   const connection: TrafficConnection = { componentId: component.id, router };
   return { connection, describe: router.describe, close: () => router.close() };
