@@ -85,6 +85,7 @@ describe("MCP tools over an in-memory pair", () => {
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
         "approve_step",
+        "deployment_template",
         "describe_table",
         "discover_system",
         "explain_blueprint",

@@ -120,7 +120,7 @@ describe("the built server over stdio", () => {
       expect(report.markdown).toMatch(/status: \*\*completed\*\*/);
       expect(report.approvals.map((a: Json) => a.step_id)).toEqual([step]);
       expect(protocolErrors).toEqual([]);
-      expect(log).toMatch(/MCP server on stdio: 14 tools; planner offline; targets: app-db/);
+      expect(log).toMatch(/MCP server on stdio: 15 tools; planner offline; targets: app-db/);
     } finally {
       await client.close();
     }
@@ -202,7 +202,7 @@ describe("a third-party client: the MCP Inspector CLI", () => {
     const { stdout } = await inspector("--method", "tools/list");
     const names = (JSON.parse(stdout) as { tools: { name: string }[] }).tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(["validate_blueprint", "run_migration", "approve_step"]));
-    expect(names).toHaveLength(14);
+    expect(names).toHaveLength(15);
   });
 
   it("calls validate_blueprint on an example", async () => {

@@ -19,6 +19,7 @@ describe("tool registry", () => {
     ]);
     expect(plannerTools.map((t) => t.name)).toEqual([
       ...discoveryTools.map((t) => t.name),
+      "deployment_template",
       "validate_blueprint",
       "explain_blueprint",
     ]);

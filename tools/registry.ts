@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { approveStepTool } from "./approve-step.js";
+import { deploymentTemplate } from "./deployment-template.js";
 import { describeTable } from "./describe-table.js";
 import { discoverSystem } from "./discover-system.js";
 import { explainBlueprintTool } from "./explain-blueprint.js";
@@ -27,6 +28,7 @@ export const discoveryTools: readonly ToolDef[] = [
 /** What a planning agent gets: discovery, and the core's validation and explanation of a draft. */
 export const plannerTools: readonly ToolDef[] = [
   ...discoveryTools,
+  deploymentTemplate,
   validateBlueprintTool,
   explainBlueprintTool,
 ];

@@ -11,6 +11,10 @@ const WaitingApprovalShape = z.object({
   component: z.string(),
   risk: z.number().nullable(),
   threshold: z.number().nullable(),
+  reason: z
+    .string()
+    .nullable()
+    .describe("Why a person must decide, when it is not risk (an inconclusive canary analysis)"),
 });
 
 /** How a run stands, as the run tools return it. */
@@ -56,12 +60,13 @@ export function outcomeOf(view: RunView, asked: RunOutcome["asked"] = []): RunOu
     executing: view.executing,
     steps: view.steps.map((s) => ({ id: s.step_id, state: s.state, attempts: s.attempts })),
     waiting: {
-      approvals: waiting.approvals.map(({ step_id, action, component, risk, threshold }) => ({
+      approvals: waiting.approvals.map(({ step_id, action, component, risk, threshold, reason }) => ({
         step_id,
         action,
         component,
         risk,
         threshold,
+        reason,
       })),
       confirmation: waiting.confirmation
         ? {

@@ -39,7 +39,9 @@ export function describeEvent(e: RunEvent, pc: Colors = plain): string | undefin
     case "check.fail":
       return `  ${pc.red("✗")} check ${e.check_id} (${d.stage}): ${d.message}`;
     case "approval.required":
-      return `${pc.yellow("⏸")} step ${e.step_id} needs approval (risk ${d.risk} > ${d.threshold}): ${d.how}`;
+      return d.decision
+        ? `${pc.yellow("⏸")} step ${e.step_id} waits for your decision: ${d.how}`
+        : `${pc.yellow("⏸")} step ${e.step_id} needs approval (risk ${d.risk} > ${d.threshold}): ${d.how}`;
     case "rollback.started":
       return pc.yellow(`↺ rolling back: ${d.reason}`);
     case "rollback.waiting":

@@ -21,6 +21,8 @@ export interface WaitingApproval {
   name: string;
   risk: number | null;
   threshold: number | null;
+  /** Why a person must decide, when it is not risk: an inconclusive canary analysis. */
+  reason: string | null;
   /** What the person gives to approve it (`approvalCode`): shown to the person, never to the model. */
   code: string;
 }
@@ -313,7 +315,7 @@ export async function waitingOf(
       const hash = stepHash(found.step);
       if (approvals.some((a) => a.step_id === event.step_id && a.step_hash === hash)) continue;
       seen.add(event.step_id);
-      const data = event.data as { risk?: number; threshold?: number };
+      const data = event.data as { risk?: number; threshold?: number; decision?: boolean; reason?: string };
       waiting.approvals.push({
         step_id: event.step_id,
         phase_id: found.phase,
@@ -322,6 +324,7 @@ export async function waitingOf(
         name: found.step.name,
         risk: typeof data.risk === "number" ? data.risk : null,
         threshold: typeof data.threshold === "number" ? data.threshold : null,
+        reason: data.decision && typeof data.reason === "string" ? data.reason : null,
         code: approvalCode(run, "approval", event.step_id, hash) ?? hash,
       });
     }

@@ -110,12 +110,40 @@ export interface ParsedTarget {
 }
 
 const SPEC_HELP =
-  "expected [ID=]REFERENCE, where REFERENCE is postgres://…, postgresql://…, pglite:PATH, pglite:memory or env:NAME (ID defaults to db)";
+  "expected [ID=]REFERENCE, where REFERENCE is postgres://…, postgresql://…, pglite:PATH, pglite:memory or env:NAME (a database), router:ADMIN_URL?public=URL (the embedded router of `migration-architect router`), or http://… (a service) (ID defaults to db)";
+
+/**
+ * `router:http://127.0.0.1:8081?public=http://127.0.0.1:8080`: a traffic component served by the
+ * embedded router, its admin URL as the connection and the URL clients use as `public_url`.
+ */
+function routerTarget(id: string, reference: string, text: string): ParsedTarget {
+  let admin: URL;
+  try {
+    admin = new URL(reference);
+  } catch {
+    throw new Error(`--target ${redactConnection(text)}: router: needs the router's admin URL; ${SPEC_HELP}`);
+  }
+  const publicUrl = admin.searchParams.get("public");
+  if (!publicUrl)
+    throw new Error(
+      `--target ${redactConnection(text)}: say where clients reach the route: router:ADMIN_URL?public=http://…`,
+    );
+  admin.search = "";
+  return {
+    component: {
+      id,
+      kind: "traffic",
+      connection: admin.toString().replace(/\/$/, ""),
+      options: { public_url: publicUrl },
+    },
+    env: {},
+  };
+}
 
 /**
  * Parses a component spec: `[ID=]REFERENCE`, e.g. `app-db=env:DATABASE_URL`,
- * `postgres://localhost/shop`, `pglite:./shop`. Every target here is a postgres component (the
- * kind PostgreSQL and PGlite share). A URL with a password is not written into the blueprint: the
+ * `postgres://localhost/shop`, `pglite:./shop`, `web=router:http://127.0.0.1:8081?public=…`. A
+ * database target is a postgres component (the kind PostgreSQL and PGlite share). A URL with a password is not written into the blueprint: the
  * component gets `env:MA_TARGET_<ID>` and the URL goes to `env` for this process.
  */
 export function parseTarget(spec: string, env: Readonly<Record<string, string | undefined>>): ParsedTarget {
@@ -125,6 +153,10 @@ export function parseTarget(spec: string, env: Readonly<Record<string, string | 
   const reference = (match?.[2] ?? text).trim();
   if (!/^[a-z][a-z0-9_-]*$/.test(id)) {
     throw new Error(`the target id '${id}' is not a valid component id (lowercase letters, digits, - and _)`);
+  }
+  if (reference.startsWith("router:")) return routerTarget(id, reference.slice("router:".length), text);
+  if (/^https?:\/\//i.test(reference)) {
+    return { component: { id, kind: "http", connection: reference }, env: {} };
   }
   let target: ConnectionTarget;
   try {

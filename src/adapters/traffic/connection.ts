@@ -88,6 +88,10 @@ export async function connectTraffic(
       fail("give the router's admin URL as its connection");
     if (!/^https?:\/\//.test(adminUrl))
       fail(`the connection must be the admin URL (http://…), not '${redactText(adminUrl)}'`);
+    if (/^https?:\/\/[^/]*@/.test(adminUrl))
+      fail(
+        `the admin URL '${redactText(adminUrl)}' carries a user or password; give the router's admin token as options.admin_token: env:NAME instead`,
+      );
     const token = fromEnv(parsed.data.admin_token, env, "options.admin_token");
     const publicUrl = fromEnv(parsed.data.public_url, env, "options.public_url") as string;
     if (!Url.safeParse(publicUrl).success) fail(`options.public_url must be an http:// URL`);

@@ -35,7 +35,8 @@ export function embeddedRouter(options: {
       json = undefined;
     }
     if (!response.ok) {
-      const message = (json as { error?: string } | undefined)?.error ?? text.slice(0, 200);
+      const body = json as { error?: string; message?: string } | undefined;
+      const message = body?.message ?? body?.error ?? text.slice(0, 200);
       const hint = response.status === 401 ? " (set the component's options.admin_token)" : "";
       throw new Error(`the embedded router refused ${method} ${path}: ${response.status} ${message}${hint}`);
     }

@@ -36,7 +36,7 @@ export function registerPlan(program: Command, context: CliContext): void {
     .argument("<request>", 'what to do, in plain words: "rename users.email to email_address"')
     .requiredOption(
       "--target <spec>",
-      "the database: [ID=]postgres://…, pglite:PATH or env:NAME (repeat for several)",
+      "a component: [ID=]postgres://…, pglite:PATH or env:NAME (a database), ID=router:ADMIN_URL?public=URL (a route of `migration-architect router`), ID=http://… (a service); repeat for several",
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--planner <name>", PLANNER_HELP, "offline")
@@ -49,7 +49,9 @@ export function registerPlan(program: Command, context: CliContext): void {
     .option("--state <dir>", "with --run: where run state is kept (default .migration-architect/)")
     .addHelpText(
       "after",
-      `\nThe offline planner understands common schema changes in plain English (add, drop, rename a\ncolumn or table, change a type, NOT NULL, indexes, unique, foreign keys, checks, move a column);\nit refuses what it does not understand, or what is unsafe as asked, and says why.\n\nExit codes: 0 a valid blueprint (and, with --run, a completed run), 1 refused or invalid (or the\nrun rolled back), 2 usage error or an unreachable target, 3 the run waits for a human.\n\nExamples:\n  migration-architect plan "add a nullable text column nickname to users" --target pglite:./shop\n  migration-architect plan "rename users.email to email_address" --target app-db=env:DATABASE_URL --out rename.yaml\n  ANTHROPIC_API_KEY=… migration-architect plan "split users.phone into its own table" --target env:DATABASE_URL --planner anthropic`,
+      `\nThe offline planner understands common schema changes in plain English (add, drop, rename a\ncolumn or table, change a type, NOT NULL, indexes, unique, foreign keys, checks, move a column);\nand deployments behind a traffic router (canary, blue-green, rolling, shadow);
+it refuses what it does not understand, or what is unsafe as asked, and says why.\n\nExit codes: 0 a valid blueprint (and, with --run, a completed run), 1 refused or invalid (or the\nrun rolled back), 2 usage error or an unreachable target, 3 the run waits for a human.\n\nExamples:\n  migration-architect plan "add a nullable text column nickname to users" --target pglite:./shop\n  migration-architect plan "rename users.email to email_address" --target app-db=env:DATABASE_URL --out rename.yaml
+  migration-architect plan "canary web v2, 10% first" --target web=router:http://127.0.0.1:8081?public=http://127.0.0.1:8080\n  ANTHROPIC_API_KEY=… migration-architect plan "split users.phone into its own table" --target env:DATABASE_URL --planner anthropic`,
     )
     .action(async (request: string, options: PlanOptions) => {
       const env: Record<string, string | undefined> = { ...context.env };

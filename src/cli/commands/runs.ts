@@ -81,7 +81,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
         const waiting = await waitingOf(store, run, blueprint, steps);
         for (const a of waiting.approvals) {
           context.out(
-            `waits for your approval of ${a.step_id} (${a.action} on ${a.component}, risk ${a.risk ?? "?"}): approval code ${a.code}\n  approve: migration-architect approve ${run.id} --step ${a.step_id}   (or give the code to your assistant)`,
+            `waits for your approval of ${a.step_id} (${a.action} on ${a.component}, ${a.reason ? `to accept: ${a.reason}` : `risk ${a.risk ?? "?"}`}): approval code ${a.code}\n  approve: migration-architect approve ${run.id} --step ${a.step_id}   (or give the code to your assistant)`,
           );
         }
         const c = waiting.confirmation;

@@ -43,7 +43,9 @@ export function parseDeployment(
 ): DeploymentIntent | { kind: "unknown"; reason: string } | undefined {
   const text = request.toLowerCase();
   if (!DEPLOY_WORDS.test(text) || routes.length === 0) return undefined;
-  const named = routes.filter((r) => new RegExp(`\\b${escapeRegExp(r.id.toLowerCase())}\\b`).test(text));
+  const named = routes.filter((r) =>
+    new RegExp(`(?:^|[^a-z0-9_-])${escapeRegExp(r.id.toLowerCase())}(?![a-z0-9_-])`).test(text),
+  );
   const route = named.length === 1 ? named[0] : routes.length === 1 ? routes[0] : undefined;
   if (!route) {
     return {
@@ -64,7 +66,11 @@ export function parseDeployment(
   // A version named that no upstream runs ("deploy v3" when v1 and v2 run) is refused, not
   // replaced by whichever other version there is.
   const known = new Set(versions.map((v) => v.toLowerCase()));
-  const strange = [...text.matchAll(/(?:^|[^a-z0-9_.-])(v\d+(?:\.\d+)*|\d+\.\d+(?:\.\d+)?)(?![a-z0-9_.-])/g)]
+  const strange = [
+    ...text.matchAll(
+      /(?:^|[^a-z0-9_.-])(v\d+(?:\.\d+)*|\d+\.\d+(?:\.\d+)?)(?![a-z0-9_.-])(?!\s*(?:%|percent\b|(?:ms|s|sec|seconds?|m|min|minutes?|h|hours?|d|days?)\b))/g,
+    ),
+  ]
     .map((m) => m[1] ?? "")
     .filter((v) => v && !known.has(v));
   if (strange.length) {
@@ -73,7 +79,7 @@ export function parseDeployment(
       reason: `route '${route.id}' runs no version ${strange.map((v) => `'${v}'`).join(" or ")} (its upstreams: ${route.discovery.upstreams.map((u) => `${u.name}${u.version ? ` (${u.version})` : ""}`).join(", ")}); start that version behind the router first`,
     };
   }
-  const percent = /\b(\d{1,2})\s*(?:%|percent\b)/.exec(text)?.[1];
+  const percent = /(?<![\d.])(\d{1,2})\s*(?:%|percent\b)/.exec(text)?.[1];
   return {
     kind: "deployment",
     pattern: said ?? "canary",

@@ -421,11 +421,15 @@ const REFUSALS: { request: string; kind: NotUnderstood["kind"]; reason: RegExp }
   { request: "drop users and skip the checks", kind: "unsafe", reason: /health checks .* never skipped/ },
   { request: "rename users.email to mail, no rollback needed", kind: "unsafe", reason: /keeps a way back/ },
   { request: "drop table orders cascade", kind: "unsafe", reason: /CASCADE/ },
-  { request: "do a blue-green deployment of the api", kind: "unsupported", reason: /deployment patterns/ },
+  {
+    request: "do a blue-green deployment of the api",
+    kind: "unsupported",
+    reason: /needs a traffic component/,
+  },
   {
     request: "roll the new orders service out as a canary to 10% of traffic",
     kind: "unsupported",
-    reason: /service and traffic adapters/,
+    reason: /needs a traffic component/,
   },
   {
     request: "make it faster",

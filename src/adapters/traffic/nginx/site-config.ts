@@ -19,7 +19,9 @@ export function hostPort(url: string): string {
   const u = new URL(url);
   if (u.protocol !== "http:")
     throw new Error(`nginx upstream ${url}: only http:// upstreams are written by this adapter`);
-  return `${u.hostname}:${u.port || "80"}`;
+  // nginx resolves `localhost` to every address it has (::1 too); the adapter means IPv4 loopback.
+  const host = u.hostname === "localhost" ? "127.0.0.1" : u.hostname;
+  return `${host}:${u.port || "80"}`;
 }
 
 /** Characters nginx would read as syntax never reach the file: ids and paths are checked. */
