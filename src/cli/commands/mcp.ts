@@ -39,7 +39,7 @@ export function registerMcp(program: Command, context: CliContext): void {
     )
     .option(
       "--target <spec>",
-      "a database to work on: [ID=]postgres://…, pglite:PATH or env:NAME (repeat)",
+      "a component to work on: [ID=]postgres://…, pglite:PATH or env:NAME (a database), ID=router:ADMIN_URL?public=URL (a traffic route), ID=http://… (a service); repeat",
       repeat,
       [],
     )

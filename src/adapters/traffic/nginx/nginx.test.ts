@@ -2,6 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasNginx, nginxInFront } from "../../../../test/support/nginx.js";
 import { type SampleService, startSampleService } from "../../../sample-service/index.js";
 
+/** The first value `read` gives that `done` accepts, or the last one after 5 s. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The nginx router against a real nginx (Debian's package) in front of two sample services. */
 describe.skipIf(!hasNginx)("nginx router (real nginx)", () => {
   let v1: SampleService;
@@ -47,8 +57,11 @@ describe.skipIf(!hasNginx)("nginx router (real nginx)", () => {
     } finally {
       v2.setFaults({ error_rate: 0 });
     }
-    await new Promise((r) => setTimeout(r, 50)); // nginx writes the log line after the answer
-    const stats = await front.router.stats({ since, until: Date.now() + 1 });
+    // nginx writes a log line after its answer: wait until all 40 are there (a busy machine is slow).
+    const stats = await until(
+      () => front.router.stats({ since, until: Date.now() + 1 }),
+      (s) => s.total.requests >= 40,
+    );
     expect(stats.upstreams.v1).toMatchObject({ requests: 20, errors: 0 });
     expect(stats.upstreams.v2).toMatchObject({ requests: 20, errors: 20 });
     expect(stats.total).toMatchObject({ requests: 40, errors: 20 });
@@ -72,8 +85,11 @@ describe.skipIf(!hasNginx)("nginx router (real nginx)", () => {
     } finally {
       v2.setFaults({ error_rate: 0 });
     }
-    await new Promise((r) => setTimeout(r, 100));
-    const stats = await front.router.stats({ since, until: Date.now() + 1 });
+    // A mirror's answer may come after the client's, and its log line after that.
+    const stats = await until(
+      () => front.router.stats({ since, until: Date.now() + 1 }),
+      (s) => s.mirror.compared >= 30 && v2.requests() - before >= 30,
+    );
     expect(v2.requests() - before).toBe(30);
     expect(stats.total).toMatchObject({ requests: 30, errors: 0 });
     expect(stats.mirror).toMatchObject({ compared: 30, mismatched: 10, mirror_errors: 10 });

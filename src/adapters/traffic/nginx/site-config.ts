@@ -57,7 +57,9 @@ export function renderSite(spec: SiteSpec): string {
         : `    server ${server} down; # ${safe(name, "upstream name")}`,
     );
   }
-  lines.push("    keepalive 32;", "}");
+  // Idle upstream connections are closed by nginx before the service's own keep-alive timeout
+  // (Node's is 5 s) can close one under a request being sent on it.
+  lines.push("    keepalive 32;", "    keepalive_timeout 4s;", "}");
   const mirrorUrl = spec.mirror ? spec.upstreams[spec.mirror.to] : undefined;
   if (spec.mirror && mirrorUrl) {
     lines.push(
@@ -65,6 +67,7 @@ export function renderSite(spec: SiteSpec): string {
       `upstream ma_${id}_mirror {`,
       `    server ${safe(hostPort(mirrorUrl), "upstream address")} max_fails=0; # ${safe(spec.mirror.to, "upstream name")}`,
       "    keepalive 8;",
+      "    keepalive_timeout 4s;",
       "}",
     );
     if (spec.mirror.percent < 100) {
