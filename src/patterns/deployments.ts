@@ -178,3 +178,66 @@ export function shadow(b: PlanBuilder, route: RouteTarget, options: { duration?:
     estimated_duration: options.duration ?? "10s",
   });
 }
+
+/** A Deployment's container and the image to roll out to it, from Kubernetes discovery. */
+export interface ImageTarget {
+  /** The kubernetes component's id. */
+  component: string;
+  namespace: string;
+  deployment: string;
+  container: string;
+  image: string;
+  previous_image: string;
+  replicas: number;
+}
+
+/**
+ * Rolling, on Kubernetes: the Deployment controller replaces pods a few at a time
+ * (`kubernetes.set_image`, which waits for the rollout), checked by rollout status and readiness;
+ * its undo sets the previous image back, another rolling update.
+ */
+export function kubernetesRolling(b: PlanBuilder, target: ImageTarget): void {
+  b.phase({
+    id: "rolling",
+    name: `Roll ${target.deployment} out to ${target.image}`,
+    pattern: "rolling",
+    description: `The Deployment controller replaces ${target.replicas} pods a few at a time`,
+  });
+  b.check({
+    id: "cluster-up",
+    type: "connectivity",
+    stage: "pre",
+    component: target.component,
+    timeout: "10s",
+  });
+  b.check({
+    id: `${target.deployment}-ready-before`,
+    type: "functional",
+    stage: "pre",
+    component: target.component,
+    description: `${target.deployment} is fully rolled out and ready before it changes`,
+    params: { deployment: target.deployment, check: "rollout" },
+  });
+  b.step({
+    id: `set-image-${target.deployment}`,
+    name: `Set ${target.deployment}/${target.container} to ${target.image}`,
+    component: target.component,
+    action: "kubernetes.set_image",
+    params: {
+      namespace: target.namespace,
+      deployment: target.deployment,
+      container: target.container,
+      image: target.image,
+      previous_image: target.previous_image,
+    },
+    estimated_duration: "2m",
+  });
+  b.check({
+    id: `${target.deployment}-ready-after`,
+    type: "functional",
+    stage: "post",
+    component: target.component,
+    description: `every replica of ${target.deployment} is ready on the new image`,
+    params: { deployment: target.deployment, check: "ready" },
+  });
+}

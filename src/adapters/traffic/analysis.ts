@@ -24,7 +24,9 @@ export interface AnalysisLimits {
 export const DEFAULT_LIMITS: AnalysisLimits = {
   max_error_rate_increase: 0.01,
   max_latency_ratio: 1.5,
-  latency_noise_ms: 5,
+  // A p99 over a few dozen requests is nearly their maximum: one slow answer on a busy host moves
+  // it by milliseconds. Below 25 ms a difference is not judged a regression.
+  latency_noise_ms: 25,
   min_requests: 20,
   failure_limit: 0,
   inconclusive_limit: 0,

@@ -1,5 +1,5 @@
 import type { TrafficConnection } from "./connection.js";
-import { causeOf } from "./embedded-client.js";
+import { causeOf, requestOnce } from "./embedded-client.js";
 
 /** What discovery tells of a traffic component: the route, and each upstream's version. */
 export interface TrafficDiscovery {
@@ -26,8 +26,8 @@ export async function discoverTraffic(connection: TrafficConnection): Promise<Tr
     Object.entries(state.upstreams).map(async ([name, url]) => {
       const weight = state.weights[name] ?? 0;
       try {
-        const response = await fetch(new URL("/version", url), { signal: AbortSignal.timeout(3_000) });
-        const text = await response.text();
+        const { status, text } = await requestOnce(new URL("/version", url).toString(), "GET", {}, undefined);
+        const response = { ok: status >= 200 && status < 300 };
         let version: string | null = null;
         try {
           const json = JSON.parse(text) as { version?: unknown };

@@ -40,4 +40,5 @@ export const UNDERSTOOD = [
   'make columns unique: "make users.phone unique"',
   'move a column to a new table: "move users.phone to a new table user_phones"',
   'deploy a new version behind a traffic router: "canary web v2 starting at 5%", "switch web to v2 blue-green", "roll out v2 gradually", "shadow web\'s traffic to v2"',
+  'roll a new image out to a Kubernetes deployment: "roll out registry.example.com/shop/web:2.4.0 to web"',
 ] as const;

@@ -1,7 +1,9 @@
+import type { KubernetesDiscovery } from "../../adapters/kubernetes/discover.js";
 import type { PgDiscovery } from "../../adapters/postgres/discover.js";
 import type { TrafficDiscovery } from "../../adapters/traffic/discover.js";
 import type { Blueprint } from "../../core/blueprint/schema.js";
 import { validateBlueprint } from "../../core/validate.js";
+import { kubernetesRolling } from "../../patterns/deployments.js";
 import { PlanBuilder } from "../../patterns/plan-builder.js";
 import { PlanRefusal } from "../../patterns/refusal.js";
 import type { Planner, PlanRequest, PlanResult, TranscriptEntry } from "../types.js";
@@ -9,6 +11,7 @@ import { buildPlan, intentTitle } from "./build-plan.js";
 import { deploymentPlan, targetOf } from "./deployment-plan.js";
 import { parseDeployment } from "./deployment-request.js";
 import { UNDERSTOOD } from "./intent.js";
+import { parseImageRollout } from "./kubernetes-request.js";
 import { parseRequest } from "./parse-request.js";
 
 /** Bumped when the rules or templates change what the offline planner writes. */
@@ -52,6 +55,43 @@ export function offlinePlanner(): Planner {
           `discovered ${component.id}: ${discovery.router} router, ${discovery.upstreams.map((u) => `${u.name} ${u.weight}`).join(" / ")}`,
         );
       }
+      const clusters: { id: string; discovery: KubernetesDiscovery }[] = [];
+      for (const component of request.system.components.filter((c) => c.kind === "kubernetes")) {
+        const t = performance.now();
+        clusters.push({
+          id: component.id,
+          discovery: (await request.system.discover(component.id)) as KubernetesDiscovery,
+        });
+        discoveryMs += performance.now() - t;
+        log(`discovered ${component.id}: ${clusters.at(-1)?.discovery.deployments.length} deployments`);
+      }
+      try {
+        const rollout = parseImageRollout(request.request, clusters);
+        if (rollout) {
+          log(`understood: rolling update of ${rollout.deployment} to ${rollout.image}`);
+          const now = request.now ?? new Date();
+          const builder = new PlanBuilder({
+            id: `bp-${now.toISOString().slice(0, 10).replace(/-/g, "")}-rolling-${rollout.deployment}`.slice(
+              0,
+              200,
+            ),
+            name: `Rolling update of ${rollout.deployment} to ${rollout.image}`,
+            request: request.request,
+            created_at: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+            component: request.system.component(rollout.component),
+            ...(request.constraints ? { constraints: request.constraints } : {}),
+            metadata: { planner: "offline", planner_version: OFFLINE_PLANNER_VERSION },
+            source_description: `${rollout.deployment} runs ${rollout.previous_image}`,
+            target_description: `${rollout.deployment} runs ${rollout.image}`,
+          });
+          kubernetesRolling(builder, rollout);
+          const found = clusters.find((c) => c.id === rollout.component);
+          return finish(builder.build(), [], new Map([[rollout.component, found?.discovery]]));
+        }
+      } catch (error) {
+        if (error instanceof PlanRefusal) return refuse(error.message);
+        throw error;
+      }
       const deployment = parseDeployment(request.request, routes);
       if (deployment?.kind === "unknown") return refuse(deployment.reason, UNDERSTOOD);
       if (deployment) {
@@ -77,7 +117,7 @@ export function offlinePlanner(): Planner {
         return refuse(
           routes.length
             ? "the request asks for no deployment I understand, and the system has no postgres component"
-            : "the offline planner plans PostgreSQL changes and deployments behind a traffic router, and the system has neither",
+            : "the offline planner plans PostgreSQL changes, deployments behind a traffic router and image rollouts on Kubernetes, and the system has none of those (or the request names no image)",
           UNDERSTOOD,
         );
 
