@@ -51,6 +51,10 @@ export async function runDeployDemo(options: DeployDemoOptions): Promise<number>
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   let traffic: ReturnType<typeof startHttpTraffic> | undefined;
   try {
+    // The run's store first: opening it takes seconds, which must not fall between the planner's
+    // discovery of the router and the run (an idle admin connection the router closes meanwhile
+    // would be reused and reset).
+    store = await openStore({ stateDir: join(dir, "state") });
     const v1 = await startSampleService({ name: "v1" });
     services.push(v1);
     const v2 = await startSampleService({
@@ -108,7 +112,6 @@ export async function runDeployDemo(options: DeployDemoOptions): Promise<number>
     const analysis = validation.analysis;
     const gated = analysis.steps.filter((ref) => analysis.approvals[ref.index]).map((ref) => ref.step.id);
 
-    store = await openStore({ stateDir: join(dir, "state") });
     const deps: ExecutorDeps = {
       store,
       adapters,
@@ -133,7 +136,7 @@ export async function runDeployDemo(options: DeployDemoOptions): Promise<number>
     out(pc.bold("\nSummary"));
     out(`  run status: ${final.status}`);
     out(`  ${trafficLine(stats)}`);
-    if (stats.messages.length) out(pc.dim(`  first failures: ${stats.messages.join("; ")}`));
+    if (stats.messages.length) out(pc.dim(`  failures seen: ${[...new Set(stats.messages)].join("; ")}`));
     out(`  final weights: ${formatWeights(weights)}`);
 
     const allOnV1 = weights.v1 === 100 && weights.v2 === 0;
