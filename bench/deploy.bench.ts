@@ -23,7 +23,7 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type HttpTrafficStats, startHttpTraffic } from "../evals/http-traffic.js";
 import { ROOT } from "../scripts/ensure-built.js";
-import { percentile, round2 } from "../src/adapters/postgres/health/result.js";
+import { percentile, round2 } from "../src/adapters/check-result.js";
 import { embeddedRouter } from "../src/adapters/traffic/embedded-client.js";
 import { freePort } from "../src/adapters/traffic/nginx/free-port.js";
 import { nginxAvailable, nginxBinary, privateNginx } from "../src/adapters/traffic/nginx/nginx-process.js";

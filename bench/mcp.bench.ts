@@ -16,8 +16,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { parse } from "yaml";
 import { ensureBuilt, ROOT } from "../scripts/ensure-built.js";
+import { percentile, round2 } from "../src/adapters/check-result.js";
 import { APP_SCHEMA, SMALL_SEED } from "../src/adapters/postgres/backends.contract.js";
-import { percentile, round2 } from "../src/adapters/postgres/health/result.js";
 import { acquirePglite } from "../src/adapters/postgres/pglite-shared.js";
 import { median } from "./median.js";
 

@@ -8,7 +8,7 @@
  * They name id, email, balance, status and note: a migration of created_at never breaks them.
  */
 import pg from "pg";
-import { percentile } from "../src/adapters/postgres/health/result.js";
+import { percentile } from "../src/adapters/check-result.js";
 
 export interface TrafficOptions {
   url: string;

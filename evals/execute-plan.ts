@@ -1,8 +1,9 @@
 import { hostname } from "node:os";
-import { percentile } from "../src/adapters/postgres/health/result.js";
+import { percentile } from "../src/adapters/check-result.js";
 import { nodePgClient } from "../src/adapters/postgres/node-pg-client.js";
 import { snapshotPostgres } from "../src/adapters/postgres/snapshot.js";
 import { connectTraffic } from "../src/adapters/traffic/connection.js";
+import { requestOnce } from "../src/adapters/traffic/embedded-client.js";
 import { snapshotTraffic } from "../src/adapters/traffic/snapshot.js";
 import type { Adapter, Snapshot } from "../src/adapters/types.js";
 import type { Blueprint } from "../src/core/blueprint/schema.js";
@@ -219,7 +220,7 @@ async function snapshotSystem(system: CaseSystem): Promise<Record<string, Snapsh
 
 /**
  * FORMAT.md `after: { component, serving }`: the route sends every request to that version — by
- * its weights, and by 20 requests through the router, each answered by it (`x-served-by`).
+ * its weights, and by 20 requests through the router, each answered by it (`/version`).
  */
 async function servingCheck(
   system: CaseSystem,
@@ -235,10 +236,11 @@ async function servingCheck(
     const others = Object.entries(state.weights).filter(([name, w]) => name !== version && w > 0);
     const seen: Record<string, number> = {};
     for (let i = 0; i < 20; i++) {
-      const response = await fetch(`${service.publicUrl}/version`, { headers: { connection: "close" } });
-      const by = response.headers.get("x-served-by") ?? `status ${response.status}`;
+      // Each on a connection of its own, as the router's admin calls are.
+      const { status, text } = await requestOnce(`${service.publicUrl}/version`, "GET", {}, undefined);
+      const by =
+        status === 200 ? String((JSON.parse(text) as { version?: unknown }).version) : `status ${status}`;
       seen[by] = (seen[by] ?? 0) + 1;
-      await response.arrayBuffer();
     }
     const pass = (state.weights[version] ?? 0) > 0 && others.length === 0 && seen[version] === 20;
     return {

@@ -1,4 +1,4 @@
-import { percentile } from "../src/adapters/postgres/health/result.js";
+import { percentile } from "../src/adapters/check-result.js";
 import type { Adapter } from "../src/adapters/types.js";
 import type { ActionCatalog } from "../src/core/catalog/catalog.js";
 import type { Planner } from "../src/planner/types.js";

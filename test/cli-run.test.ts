@@ -17,7 +17,7 @@ beforeAll(async () => {
   const db = join(dir, "shop");
   const shared = await acquirePglite({ kind: "file", path: db });
   release = shared.release;
-  await shared.db.exec(readFileSync(join(ROOT, "examples/demo/shop-schema.sql"), "utf8"));
+  await shared.db.exec(readFileSync(join(ROOT, "evals/fixtures/app/app-schema.sql"), "utf8"));
   await shared.db.exec(`
     INSERT INTO users (email, full_name) SELECT 'u' || g || '@example.com', 'U ' || g FROM generate_series(1, 300) g;
     INSERT INTO orders (user_id, total_cents) SELECT 1 + g % 300, g FROM generate_series(1, 600) g;

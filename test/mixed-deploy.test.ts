@@ -79,38 +79,45 @@ afterEach(async () => {
   system = undefined;
 });
 
+/** The shop and web (v2 with this error rate), a store, and HTTP load through the router. */
+async function start(v2ErrorRate: number, rate: number) {
+  const built = await shopWithWeb(v2ErrorRate);
+  system = built;
+  const store = await openStore({ stateDir: built.stateDir });
+  const deps: ExecutorDeps = {
+    store,
+    adapters,
+    env: envOf(built),
+    holder: `pid ${process.pid}@${hostname()}`,
+  };
+  const before = await columns(built);
+  const load = startHttpTraffic(
+    String(envOf(built).ROUTER_PUBLIC_URL),
+    [{ method: "GET", path: "/orders/1", rate }],
+    1000,
+  );
+  return { shop: built, store, deps, before, load };
+}
+
 describe("a blueprint across the database and the traffic (expand, canary, contract)", () => {
   const loaded = loadBlueprintText(example);
   if (!loaded.ok) throw new Error("examples/expand-canary-contract.yaml does not load");
   const blueprint: Blueprint = loaded.value.blueprint;
 
   it("runs to the end under load, then rolls back across both: schema and weights as before", async () => {
-    system = await shopWithWeb(0);
-    const store = await openStore({ stateDir: system.stateDir });
-    const deps: ExecutorDeps = {
-      store,
-      adapters,
-      env: envOf(system),
-      holder: `pid ${process.pid}@${hostname()}`,
-    };
-    const before = await columns(system);
-    const load = startHttpTraffic(
-      String(envOf(system).ROUTER_PUBLIC_URL),
-      [{ method: "GET", path: "/orders/1", rate: 50 }],
-      1000,
-    );
+    const { shop, store, deps, before, load } = await start(0, 50);
     try {
       const run = await createRun(deps, blueprint, { approve: ["contract-email"], approvedBy: "the test" });
       const done = await executeRun(deps, run.id);
       expect(done.status).toBe("completed");
-      expect(await columns(system)).toContain("email_address");
-      expect(await columns(system)).not.toContain("email");
-      expect(await weights(system)).toEqual({ v1: 0, v2: 100 });
+      expect(await columns(shop)).toContain("email_address");
+      expect(await columns(shop)).not.toContain("email");
+      expect(await weights(shop)).toEqual({ v1: 0, v2: 100 });
 
       const back = await rollBackConfirmed(deps, run.id, "the test");
       expect(back.run.status).toBe("rolled_back");
-      expect(await columns(system)).toEqual(before);
-      expect(await weights(system)).toEqual({ v1: 100, v2: 0 });
+      expect(await columns(shop)).toEqual(before);
+      expect(await weights(shop)).toEqual({ v1: 100, v2: 0 });
       const undone = (await store.events(run.id))
         .filter((e) => e.type === "step.rolled_back")
         .map((e) => e.step_id);
@@ -125,20 +132,7 @@ describe("a blueprint across the database and the traffic (expand, canary, contr
   });
 
   it("rolls the canary back automatically when v2 fails, then the whole run on request", async () => {
-    system = await shopWithWeb(0.5);
-    const store = await openStore({ stateDir: system.stateDir });
-    const deps: ExecutorDeps = {
-      store,
-      adapters,
-      env: envOf(system),
-      holder: `pid ${process.pid}@${hostname()}`,
-    };
-    const before = await columns(system);
-    const load = startHttpTraffic(
-      String(envOf(system).ROUTER_PUBLIC_URL),
-      [{ method: "GET", path: "/orders/1", rate: 100 }],
-      1000,
-    );
+    const { shop, store, deps, before, load } = await start(0.5, 100);
     try {
       const run = await createRun(deps, blueprint, { approve: ["contract-email"], approvedBy: "the test" });
       const stopped = await executeRun(deps, run.id);
@@ -147,14 +141,14 @@ describe("a blueprint across the database and the traffic (expand, canary, contr
       expect(failed?.step_id).toBe("analyse-10");
       expect(String(failed?.data.error)).toMatch(/canary analysis failed: .*error rate/);
       // Level 0: the canary's weights went back without anyone asked; the expand stays, at its checkpoint.
-      expect(await weights(system)).toEqual({ v1: 100, v2: 0 });
-      expect(await columns(system)).toContain("email_address");
+      expect(await weights(shop)).toEqual({ v1: 100, v2: 0 });
+      expect(await columns(shop)).toContain("email_address");
       expect(stopped.status).toBe("rolled_back");
 
       const back = await rollBackConfirmed(deps, run.id, "the test");
       expect(back.run.status).toBe("rolled_back");
-      expect(await columns(system)).toEqual(before);
-      expect(await weights(system)).toEqual({ v1: 100, v2: 0 });
+      expect(await columns(shop)).toEqual(before);
+      expect(await weights(shop)).toEqual({ v1: 100, v2: 0 });
     } finally {
       await load.stop();
       await store.close();

@@ -31,7 +31,7 @@ const DEMO_COMPONENT = {
   options: { snapshot_exclude: ["client_log"] },
 };
 
-/** Demo assets ship in examples/demo/ at the project's root. */
+/** The demo's shop is the app fixture (evals/fixtures/app), found from the project's root. */
 const ROOT = projectRoot();
 
 export interface DemoOptions {
@@ -68,8 +68,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   try {
     let t = Date.now();
     out("loading the shop database (embedded PGlite)…");
-    await client.exec(await readFile(join(ROOT, "examples/demo/shop-schema.sql"), "utf8"));
-    await client.exec(await readFile(join(ROOT, "examples/demo/shop-seed.sql"), "utf8"));
+    await client.exec(await readFile(join(ROOT, "evals/fixtures/app/app-schema.sql"), "utf8"));
+    await client.exec(await readFile(join(ROOT, "evals/fixtures/app/app-seed.sql"), "utf8"));
     await client.exec(
       "CREATE TABLE client_log (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), note text)",
     );

@@ -1,5 +1,5 @@
+import { percentile as nearestRank } from "../adapters/check-result.js";
 import type { Queryable } from "../adapters/postgres/client.js";
-import { percentile as nearestRank } from "../adapters/postgres/health/result.js";
 
 export interface ClientStats {
   reads: number;

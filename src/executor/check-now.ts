@@ -1,3 +1,4 @@
+import { failedResult } from "../adapters/check-result.js";
 import type { HealthCheckResult } from "../adapters/types.js";
 import type { Blueprint } from "../core/blueprint/schema.js";
 import { adapterOf, type ExecutorDeps } from "./deps.js";
@@ -27,16 +28,7 @@ export async function checkNow(
         try {
           connected = await adapter.connect(component, deps.env);
         } catch (error) {
-          results.push({
-            check_id: check.id,
-            type: check.type,
-            stage: check.stage,
-            component: check.component,
-            status: "fail",
-            figures: {},
-            message: `cannot connect: ${(error as Error).message}`,
-            duration_ms: 0,
-          });
+          results.push(failedResult(check, `cannot connect: ${(error as Error).message}`));
           continue;
         }
         open.set(component.id, connected);

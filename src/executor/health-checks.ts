@@ -1,3 +1,4 @@
+import { failedResult } from "../adapters/check-result.js";
 import type { HealthCheckResult } from "../adapters/types.js";
 import type { HealthCheck } from "../core/blueprint/schema.js";
 import type { RunSession } from "./session.js";
@@ -34,13 +35,13 @@ export async function runChecks(
     const live = session.components.get(check.component);
     let result: HealthCheckResult;
     if (!live) {
-      result = failed(check, `component '${check.component}' is not connected`);
+      result = failedResult(check, `component '${check.component}' is not connected`);
     } else {
       try {
         result = await live.adapter.healthCheck(live.connected.connection, check, baselines.get(check.id));
       } catch (error) {
         // An adapter should report failures as results; an exception is a failed check all the same.
-        result = failed(check, (error as Error).message);
+        result = failedResult(check, (error as Error).message);
       }
     }
     results.push(result);
@@ -62,17 +63,4 @@ export async function runChecks(
     );
   }
   return { passed: results.every((r) => r.status === "pass"), results };
-}
-
-function failed(check: HealthCheck, message: string): HealthCheckResult {
-  return {
-    check_id: check.id,
-    type: check.type,
-    stage: check.stage,
-    component: check.component,
-    status: "fail",
-    figures: {},
-    message,
-    duration_ms: 0,
-  };
 }

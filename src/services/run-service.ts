@@ -6,6 +6,7 @@ import { checkNow } from "../executor/check-now.js";
 import type { ExecutorDeps } from "../executor/deps.js";
 import { createRun, executeRun } from "../executor/executor.js";
 import { type RollbackRequest, requestRollback } from "../executor/request-rollback.js";
+import { awaitsDecision } from "../executor/steps.js";
 import type { RunReport } from "../monitor/report.js";
 import type { RunEvent, RunRecord, StepStateRecord, Store } from "../store/types.js";
 import { approveStep, confirmRollback } from "./approvals.js";
@@ -303,9 +304,7 @@ export async function waitingOf(
     const approvals = await store.getApprovals(run.id);
     // A step that stopped for a person's decision waits like a step that needs approval.
     const done = new Set(
-      steps
-        .filter((s) => s.state !== "pending" && !(s.state === "failed" && s.detail.needs_decision === true))
-        .map((s) => s.step_id),
+      steps.filter((s) => s.state !== "pending" && !awaitsDecision(s)).map((s) => s.step_id),
     );
     const seen = new Set<string>();
     for (const event of events) {

@@ -8,14 +8,14 @@ import { connectPostgres, type PgConnection, snapshotPostgres } from "../../src/
 import type { Snapshot } from "../../src/adapters/types.js";
 
 /**
- * Shop databases (examples/demo/shop-schema.sql and the contract suites' SMALL_SEED) for tests that drive
+ * Shop databases (evals/fixtures/app/app-schema.sql, the demo's too, and the contract suites' SMALL_SEED) for tests that drive
  * the executor or the CLI against the real postgres adapter: on PGlite (a data directory copied
  * from a template for every database) and on a PostgreSQL server (`CREATE DATABASE … TEMPLATE`
  * from the admin URL of TEST_DATABASE_URL). Everything made is removed by `teardown`.
  */
 
 const ROOT = join(import.meta.dirname, "..", "..");
-export const SHOP_SCHEMA = readFileSync(join(ROOT, "examples", "demo", "shop-schema.sql"), "utf8");
+export const SHOP_SCHEMA = readFileSync(join(ROOT, "evals", "fixtures", "app", "app-schema.sql"), "utf8");
 
 /** One shop database, fresh from the template. */
 export interface ShopDatabase {

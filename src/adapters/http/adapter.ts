@@ -1,8 +1,8 @@
+import { inProcessLocks } from "../in-process-locks.js";
 import type { ActionDef, Adapter } from "../types.js";
 import { connectHttp, type HttpConnection } from "./connection.js";
 import { discoverHttp } from "./discover.js";
 import { healthCheckHttp } from "./health-check.js";
-import { inProcessLocks } from "./lock.js";
 import { httpRequest } from "./request.js";
 import { snapshotHttp } from "./snapshot.js";
 
@@ -15,7 +15,7 @@ export function createHttpAdapter(): Adapter<HttpConnection> {
     discover: discoverHttp,
     healthCheck: healthCheckHttp,
     snapshot: snapshotHttp,
-    lock: inProcessLocks(),
+    lock: inProcessLocks("http"),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { HealthCheck } from "../../core/blueprint/schema.js";
-import { type CheckOutcome, fail, resultOf } from "../postgres/health/result.js";
+import { checkResult, fail } from "../check-result.js";
 import type { HealthCheckResult } from "../types.js";
 import type { HttpConnection } from "./connection.js";
 import { connectivity } from "./health/connectivity.js";
@@ -18,29 +18,20 @@ export async function healthCheckHttp(
   check: HealthCheck,
   baseline?: HealthCheckResult,
 ): Promise<HealthCheckResult> {
-  const started = performance.now();
-  let outcome: CheckOutcome;
-  try {
+  return checkResult(check, `${check.type} check on ${connection.describe} failed`, async () => {
     switch (check.type) {
       case "connectivity":
-        outcome = await connectivity(connection, check);
-        break;
+        return connectivity(connection, check);
       case "functional":
-        outcome = await functional(connection, check);
-        break;
+        return functional(connection, check);
       case "performance":
-        outcome = await performanceCheck(connection, check, baseline);
-        break;
+        return performanceCheck(connection, check, baseline);
       case "data_integrity":
       case "capacity":
-        outcome = fail(
+        return fail(
           `the http adapter runs connectivity, functional and performance checks, not ${check.type}; ` +
             "check the data on the database component behind the service",
         );
-        break;
     }
-  } catch (error) {
-    outcome = fail(`${check.type} check on ${connection.describe} failed: ${(error as Error).message}`);
-  }
-  return resultOf(check, outcome, performance.now() - started);
+  });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "../../core/blueprint/duration.js";
 import { Duration } from "../../core/blueprint/schema.js";
+import { doneHere } from "../done-here.js";
 import { redactText } from "../redact.js";
 import type { ActionDef, Inverse } from "../types.js";
 import { type HttpConnection, RequestPath } from "./connection.js";
@@ -44,8 +45,8 @@ type Params = z.infer<typeof Params>;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const VERIFY_TIMEOUT_MS = 30_000;
 
-/** Requests this process sent successfully, per connection: what `verify` knows without `verify`. */
-const sent = new WeakMap<HttpConnection, Set<string>>();
+/** Requests this process sent successfully: what `verify` knows without `verify`. */
+const sent = doneHere<HttpConnection>();
 
 const hasUndo = (params: unknown) =>
   typeof params === "object" && params !== null && (params as { undo?: unknown }).undo !== undefined;
@@ -98,14 +99,12 @@ export const httpRequest = {
       );
     }
     context.log(`${p.method} ${answer.url} answered ${answer.status} in ${figures.duration_ms}ms`);
-    const done = sent.get(connection) ?? new Set<string>();
-    sent.set(connection, done);
-    done.add(key(p));
+    sent.mark(connection, key(p));
     return { figures };
   },
   async verify(connection: HttpConnection, p: Params) {
     const v = p.verify;
-    if (!v) return sent.get(connection)?.has(key(p)) ?? false;
+    if (!v) return sent.has(connection, key(p));
     // An unreachable service cannot confirm the effect: not in place, so the step is sent again
     // (and fails there, saying why).
     const answer = await send(connection, {

@@ -1,3 +1,4 @@
+import { inProcessLocks } from "../in-process-locks.js";
 import type { ActionDef, Adapter } from "../types.js";
 import { kubernetesApply } from "./actions/apply.js";
 import { kubernetesRolloutUndo } from "./actions/rollout-undo.js";
@@ -6,7 +7,6 @@ import { kubernetesSetImage } from "./actions/set-image.js";
 import { connectKubernetes, type KubernetesConnection } from "./connection.js";
 import { discoverKubernetes } from "./discover.js";
 import { healthCheckKubernetes } from "./health-check.js";
-import { inProcessLocks } from "./lock.js";
 import { snapshotKubernetes } from "./snapshot.js";
 
 /** The actions of the kubernetes adapter, in catalogue order. */
@@ -24,7 +24,9 @@ export interface KubernetesAdapterOptions {
 
 /**
  * Builds a `kubernetes` adapter with its own table of in-process locks. Everything it does goes
- * through @kubernetes/client-node to the API server of the component's kubeconfig.
+ * through @kubernetes/client-node to the API server of the component's kubeconfig. The locks keep
+ * two runs of this process apart only: a cluster-wide lock (a coordination.k8s.io Lease that other
+ * processes and machines would respect) is not implemented.
  */
 export function createKubernetesAdapter(
   options: KubernetesAdapterOptions = {},
@@ -37,7 +39,7 @@ export function createKubernetesAdapter(
     discover: discoverKubernetes,
     healthCheck: healthCheckKubernetes,
     snapshot: snapshotKubernetes,
-    lock: inProcessLocks(),
+    lock: inProcessLocks("kubernetes"),
   };
 }
 

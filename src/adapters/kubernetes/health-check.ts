@@ -2,14 +2,14 @@ import { z } from "zod";
 import type { HealthCheck } from "../../core/blueprint/schema.js";
 import {
   type CheckOutcome,
+  checkResult,
   fail,
   parseParams,
   pass,
-  resultOf,
   round2,
   timeoutOf,
   withTimeout,
-} from "../postgres/health/result.js";
+} from "../check-result.js";
 import type { HealthCheckResult } from "../types.js";
 import { asApiError, KubernetesApiError } from "./api-errors.js";
 import type { KubernetesConnection } from "./connection.js";
@@ -48,15 +48,8 @@ export async function healthCheckKubernetes(
   connection: KubernetesConnection,
   check: HealthCheck,
 ): Promise<HealthCheckResult> {
-  const started = performance.now();
   const timeout = timeoutOf(check, DEFAULT_TIMEOUT_MS);
-  let outcome: CheckOutcome;
-  try {
-    outcome = await withTimeout(run(connection, check), timeout);
-  } catch (error) {
-    outcome = fail(`${connection.describe}: ${(error as Error).message}`, { timeout_ms: timeout });
-  }
-  return resultOf(check, outcome, performance.now() - started);
+  return checkResult(check, connection.describe, () => withTimeout(run(connection, check), timeout));
 }
 
 function run(connection: KubernetesConnection, check: HealthCheck): Promise<CheckOutcome> {

@@ -6,7 +6,7 @@ import { connectivity } from "./health/connectivity.js";
 import { dataIntegrity } from "./health/data-integrity.js";
 import { functional } from "./health/functional.js";
 import { performanceCheck } from "./health/performance.js";
-import { type CheckOutcome, fail, resultOf } from "./health/result.js";
+import { checkResult } from "./health/result.js";
 
 /**
  * Runs one health check of DESIGN.md §4 against a PostgreSQL component. Every failure, a
@@ -17,28 +17,18 @@ export async function healthCheckPostgres(
   check: HealthCheck,
   baseline?: HealthCheckResult,
 ): Promise<HealthCheckResult> {
-  const started = performance.now();
-  let outcome: CheckOutcome;
-  try {
+  return checkResult(check, `${check.type} check on ${connection.describe} failed`, async () => {
     switch (check.type) {
       case "connectivity":
-        outcome = await connectivity(connection, check);
-        break;
+        return connectivity(connection, check);
       case "data_integrity":
-        outcome = await dataIntegrity(connection, check);
-        break;
+        return dataIntegrity(connection, check);
       case "performance":
-        outcome = await performanceCheck(connection, check, baseline);
-        break;
+        return performanceCheck(connection, check, baseline);
       case "functional":
-        outcome = await functional(connection, check);
-        break;
+        return functional(connection, check);
       case "capacity":
-        outcome = await capacity(connection, check);
-        break;
+        return capacity(connection, check);
     }
-  } catch (error) {
-    outcome = fail(`${check.type} check on ${connection.describe} failed: ${(error as Error).message}`);
-  }
-  return resultOf(check, outcome, performance.now() - started);
+  });
 }

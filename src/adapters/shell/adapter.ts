@@ -1,8 +1,8 @@
+import { inProcessLocks } from "../in-process-locks.js";
 import type { ActionDef, Adapter } from "../types.js";
 import { connectShell, type ShellConnection } from "./connection.js";
 import { shellExec } from "./exec.js";
 import { healthCheckShell } from "./health-check.js";
-import { inProcessLocks } from "./lock.js";
 import { snapshotShell } from "./snapshot.js";
 
 /** Builds a `shell` adapter with its own table of in-process locks. */
@@ -14,7 +14,7 @@ export function createShellAdapter(): Adapter<ShellConnection> {
     discover: async (connection) => ({ kind: "shell", cwd: connection.cwd }),
     healthCheck: healthCheckShell,
     snapshot: snapshotShell,
-    lock: inProcessLocks(),
+    lock: inProcessLocks("shell"),
   };
 }
 

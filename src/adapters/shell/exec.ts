@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { parseDuration } from "../../core/blueprint/duration.js";
 import { Duration } from "../../core/blueprint/schema.js";
+import { doneHere } from "../done-here.js";
 import type { ActionDef } from "../types.js";
 import type { ShellConnection } from "./connection.js";
 import { type CommandResult, describeEnd, runCommand, showArgv } from "./run-command.js";
@@ -26,7 +27,7 @@ type Params = z.infer<typeof Params>;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
 
 /** Commands this process ran successfully, per connection: what `verify` knows without `verify_argv`. */
-const ran = new WeakMap<ShellConnection, Set<string>>();
+const ran = doneHere<ShellConnection>();
 
 /**
  * `shell.exec`: runs a command given as an argv array, without a shell (no injection: `;`, `$()`
@@ -54,13 +55,11 @@ export const shellExec = {
     if (result.exitCode !== expected || result.timedOut || result.aborted) {
       throw new Error(`${showArgv(p.argv)} ${describeEnd(result, timeoutMs)} (expected exit ${expected})`);
     }
-    const done = ran.get(connection) ?? new Set<string>();
-    ran.set(connection, done);
-    done.add(key(p));
+    ran.mark(connection, key(p));
     return { figures: figuresOf(result) };
   },
   async verify(connection: ShellConnection, p: Params) {
-    if (!p.verify_argv) return ran.get(connection)?.has(key(p)) ?? false;
+    if (!p.verify_argv) return ran.has(connection, key(p));
     const result = await runIn(connection, p, p.verify_argv, 60_000);
     return result.exitCode === 0;
   },

@@ -1,4 +1,4 @@
-import { inProcessLocks } from "../shell/lock.js";
+import { inProcessLocks } from "../in-process-locks.js";
 import type { ActionDef, Adapter } from "../types.js";
 import { analyze } from "./actions/analyze.js";
 import { mirror } from "./actions/mirror.js";
@@ -24,7 +24,7 @@ export function createTrafficAdapter(): Adapter<TrafficConnection> {
     discover: discoverTraffic,
     healthCheck: healthCheckTraffic,
     snapshot: snapshotTraffic,
-    lock: inProcessLocks(),
+    lock: inProcessLocks("traffic"),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { HealthCheck } from "../../core/blueprint/schema.js";
+import { failedResult } from "../check-result.js";
 import { connectHttp } from "../http/connection.js";
 import { healthCheckHttp } from "../http/health-check.js";
 import type { HealthCheckResult } from "../types.js";
@@ -21,29 +22,16 @@ export async function healthCheckTraffic(
       const state = await connection.router.state();
       const url = typeof upstream === "string" ? state.upstreams[upstream] : undefined;
       if (!url) {
-        return failed(
+        return failedResult(
           check,
           `params.upstream: no upstream ${JSON.stringify(upstream)} on this route (it has ${Object.keys(state.upstreams).join(", ")})`,
         );
       }
       base = url;
     } catch (error) {
-      return failed(check, (error as Error).message);
+      return failedResult(check, (error as Error).message);
     }
   }
   const http = await connectHttp({ id: check.component, kind: "http", connection: base }, {});
   return healthCheckHttp(http.connection, { ...check, params }, baseline);
-}
-
-function failed(check: HealthCheck, message: string): HealthCheckResult {
-  return {
-    check_id: check.id,
-    type: check.type,
-    stage: check.stage,
-    component: check.component,
-    status: "fail",
-    figures: {},
-    message,
-    duration_ms: 0,
-  };
 }

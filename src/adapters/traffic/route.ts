@@ -27,20 +27,6 @@ export interface TrafficRouter {
   close(): Promise<void>;
 }
 
-/** A clear refusal of weights: unknown names, negative or fractional values, or none above 0. */
-export function weightProblem(weights: Weights, upstreams: Record<string, string>): string | undefined {
-  const names = Object.keys(upstreams);
-  for (const [name, weight] of Object.entries(weights)) {
-    if (!(name in upstreams))
-      return `no upstream '${name}' on this route (it has ${names.map((n) => `'${n}'`).join(", ")})`;
-    if (!Number.isInteger(weight) || weight < 0)
-      return `the weight of '${name}' must be a whole number ≥ 0, not ${weight}`;
-  }
-  const full = { ...Object.fromEntries(names.map((n) => [n, 0])), ...weights };
-  if (!Object.values(full).some((w) => w > 0)) return "at least one upstream needs a weight above 0";
-  return undefined;
-}
-
 /** Every upstream's weight, the ones not named at 0. */
 export function fullWeights(weights: Weights, upstreams: Record<string, string>): Weights {
   return { ...Object.fromEntries(Object.keys(upstreams).map((n) => [n, 0])), ...weights };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Component, HealthCheck } from "../../core/blueprint/schema.js";
 import { type EmbeddedRouter, startEmbeddedRouter } from "../../router/index.js";
+import { checkWeights } from "../../router/state.js";
 import { type SampleService, startSampleService } from "../../sample-service/index.js";
 import { changedNothing } from "../changed-nothing.js";
 import { NeedsDecisionError, needsDecision } from "../needs-decision.js";
@@ -9,7 +10,7 @@ import { movedShare } from "./actions/params.js";
 import { createTrafficAdapter, trafficAdapter } from "./adapter.js";
 import type { TrafficConnection } from "./connection.js";
 import type { TrafficDiscovery } from "./discover.js";
-import { fullWeights, sameShares, showWeights, weightProblem } from "./route.js";
+import { fullWeights, sameShares, showWeights } from "./route.js";
 
 /**
  * The traffic adapter and its actions against a real embedded router in front of two real
@@ -138,17 +139,16 @@ describe("route arithmetic", () => {
   const upstreams = { v1: "http://127.0.0.1:1", v2: "http://127.0.0.1:2" };
 
   it("refuses weights clearly: unknown names, negative or fractional values, none above 0", () => {
-    expect(weightProblem({ v1: 90, v2: 10 }, upstreams)).toBeUndefined();
-    expect(weightProblem({ v2: 1 }, upstreams)).toBeUndefined();
-    expect(weightProblem({ v3: 1 }, upstreams)).toBe("no upstream 'v3' on this route (it has 'v1', 'v2')");
-    expect(weightProblem({ v1: -1 }, upstreams)).toBe(
-      "the weight of 'v1' must be a whole number ≥ 0, not -1",
+    // Both routers check weights by the embedded router's rules (nginx's through its adapter).
+    expect(checkWeights({ v1: 90, v2: 10 }, upstreams)).toEqual({ v1: 90, v2: 10 });
+    expect(checkWeights({ v2: 1 }, upstreams)).toEqual({ v1: 0, v2: 1 });
+    expect(() => checkWeights({ v3: 1 }, upstreams)).toThrow(
+      "weights: 'v3' is not an upstream of this router (upstreams: v1, v2)",
     );
-    expect(weightProblem({ v1: 0.5 }, upstreams)).toBe(
-      "the weight of 'v1' must be a whole number ≥ 0, not 0.5",
-    );
-    expect(weightProblem({ v1: 0 }, upstreams)).toBe("at least one upstream needs a weight above 0");
-    expect(weightProblem({}, upstreams)).toBe("at least one upstream needs a weight above 0");
+    expect(() => checkWeights({ v1: -1 }, upstreams)).toThrow("weights: v1 must be an integer ≥ 0, not -1");
+    expect(() => checkWeights({ v1: 0.5 }, upstreams)).toThrow("weights: v1 must be an integer ≥ 0, not 0.5");
+    expect(() => checkWeights({ v1: 0 }, upstreams)).toThrow("at least one upstream needs a weight above 0");
+    expect(() => checkWeights({}, upstreams)).toThrow("at least one upstream needs a weight above 0");
   });
 
   it("names every upstream, the ones left out at 0, and shows weights in words", () => {

@@ -1,13 +1,6 @@
 import { z } from "zod";
 import type { HealthCheck } from "../../../core/blueprint/schema.js";
-import {
-  type CheckOutcome,
-  fail,
-  parseParams,
-  pass,
-  round2,
-  timeoutOf,
-} from "../../postgres/health/result.js";
+import { type CheckOutcome, fail, parseParams, pass, round2, timeoutOf } from "../../check-result.js";
 import type { HttpConnection } from "../connection.js";
 import { RequestPath } from "../connection.js";
 import { excerpt, send } from "../send.js";

@@ -8,7 +8,7 @@ import {
   percentile,
   round2,
   timeoutOf,
-} from "../../postgres/health/result.js";
+} from "../../check-result.js";
 import type { Figures, HealthCheckResult } from "../../types.js";
 import { type HttpConnection, RequestPath } from "../connection.js";
 import { Headers, Method } from "../params.js";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "../../../core/blueprint/duration.js";
 import { Duration } from "../../../core/blueprint/schema.js";
+import { doneHere } from "../../done-here.js";
 import { NeedsDecisionError } from "../../needs-decision.js";
 import type { ActionDef, Figures, StepContext } from "../../types.js";
 import { type AnalysisLimits, conclude, DEFAULT_LIMITS, type Measurement, measure } from "../analysis.js";
@@ -34,7 +35,7 @@ class AnalysisFailedError extends Error {
 }
 
 /** Analyses that passed, per connection: what `verify` knows. */
-const analysesPassed = new WeakMap<TrafficConnection, Set<string>>();
+const analysesPassed = doneHere<TrafficConnection>();
 
 const pct = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(1)}%`);
 
@@ -100,13 +101,10 @@ export const analyze = {
         figures,
       );
     }
-    const passed = analysesPassed.get(connection) ?? new Set<string>();
-    analysesPassed.set(connection, passed);
-    passed.add(JSON.stringify(p));
+    analysesPassed.mark(connection, p);
     return { figures };
   },
   // The analysis leaves nothing behind to check: it passed in this process, or (a step found
   // running after a crash) it analyses again.
-  verify: async (connection: TrafficConnection, p: Params) =>
-    analysesPassed.get(connection)?.has(JSON.stringify(p)) ?? false,
+  verify: async (connection: TrafficConnection, p: Params) => analysesPassed.has(connection, p),
 } satisfies ActionDef<Params, TrafficConnection>;

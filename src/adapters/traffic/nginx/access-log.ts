@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { percentile, round2 } from "../../postgres/health/result.js";
+import { percentile, round2 } from "../../check-result.js";
 import type { MirrorStats, RouteStats, UpstreamStats } from "../route.js";
 
 /** One line of the site's access log (format `ma_<id>` of site-config.ts). */

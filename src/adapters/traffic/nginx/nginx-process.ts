@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runCommand } from "../../shell/run-command.js";
+import { runNginx } from "./nginx-command.js";
 
 /** A private nginx master, started for tests, the eval runner and the benchmark. */
 export interface NginxProcess {
@@ -22,13 +22,10 @@ export function nginxBinary(): string {
 
 /** Whether an nginx binary can run here (tests that need one say they were skipped when not). */
 export async function nginxAvailable(): Promise<boolean> {
-  const result = await runCommand({
-    argv: [nginxBinary(), "-v"],
-    cwd: "/",
-    env: process.env,
-    timeoutMs: 5_000,
-  });
-  return result.exitCode === 0;
+  return runNginx([nginxBinary()], ["-v"], "-v", { cwd: "/" }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -64,20 +61,11 @@ http {
 }
 `,
   );
-  const nginx = async (args: string[], what: string) => {
-    const result = await runCommand({
-      argv: [nginxBinary(), ...args],
+  const nginx = (args: string[], what: string) =>
+    runNginx([nginxBinary()], args, what, {
       cwd: dir,
-      env: process.env,
-      timeoutMs: 30_000,
+      detail: async () => (await readFile(join(dir, "error.log"), "utf8")).slice(-1000),
     });
-    if (result.exitCode !== 0) {
-      const log = await readFile(join(dir, "error.log"), "utf8").catch(() => "");
-      throw new Error(
-        `nginx ${what} failed: ${result.startError ?? result.stderrTail.trim()}${log ? `\n${log.slice(-1000)}` : ""}`,
-      );
-    }
-  };
   return {
     conf,
     sites,

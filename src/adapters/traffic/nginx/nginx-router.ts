@@ -1,7 +1,7 @@
 import { copyFile, readFile, rename, writeFile } from "node:fs/promises";
 import { get } from "node:http";
 import { dirname } from "node:path";
-import { runCommand } from "../../shell/run-command.js";
+import { checkMirror, checkWeights } from "../../../router/state.js";
 import {
   fullWeights,
   type MirrorSpec,
@@ -9,9 +9,9 @@ import {
   type RouteStats,
   type TrafficRouter,
   type Weights,
-  weightProblem,
 } from "../route.js";
 import { readLog, statsFromLog } from "./access-log.js";
+import { runNginx } from "./nginx-command.js";
 import { renderSite } from "./site-config.js";
 
 export interface NginxRouterOptions {
@@ -70,19 +70,10 @@ export function nginxRouter(options: NginxRouterOptions): TrafficRouter & {
     }
   }
 
-  async function nginx(args: string[], what: string): Promise<void> {
-    const [program, ...rest] = options.command;
-    const result = await runCommand({
-      argv: [program ?? "nginx", ...rest, ...args],
+  const nginx = (args: string[], what: string) =>
+    runNginx(options.command.length ? options.command : ["nginx"], args, what, {
       cwd: dirname(options.conf),
-      env: process.env,
-      timeoutMs: 30_000,
     });
-    if (result.exitCode !== 0) {
-      const why = result.startError ?? (result.stderrTail.trim() || `exit ${result.exitCode}`);
-      throw new Error(`nginx ${what} failed: ${why}`);
-    }
-  }
 
   async function write(next: RouteState): Promise<void> {
     const text = renderSite({
@@ -114,15 +105,17 @@ export function nginxRouter(options: NginxRouterOptions): TrafficRouter & {
     await rename(`${stateFile}.next`, stateFile);
   }
 
+  /** The change checked by the embedded router's own rules (one set of rules for both routers). */
   async function nextState(change: { weights?: Weights; mirror?: MirrorSpec | null }): Promise<RouteState> {
     const current = await state();
-    const weights = change.weights ? fullWeights(change.weights, options.upstreams) : current.weights;
-    const problem = weightProblem(weights, options.upstreams);
-    if (problem) throw new Error(`nginx route '${options.name}': ${problem}`);
-    const mirror = change.mirror === undefined ? current.mirror : change.mirror;
-    if (mirror && !(mirror.to in options.upstreams))
-      throw new Error(`nginx route '${options.name}': no upstream '${mirror.to}' to mirror to`);
-    return { upstreams: options.upstreams, weights, mirror, generation: current.generation + 1 };
+    try {
+      const weights = change.weights ? checkWeights(change.weights, options.upstreams) : current.weights;
+      const mirror =
+        change.mirror === undefined ? current.mirror : checkMirror(change.mirror, options.upstreams);
+      return { upstreams: options.upstreams, weights, mirror, generation: current.generation + 1 };
+    } catch (error) {
+      throw new Error(`nginx route '${options.name}': ${(error as Error).message}`);
+    }
   }
 
   return {

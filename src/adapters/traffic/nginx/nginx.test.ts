@@ -1,6 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasNginx, nginxInFront } from "../../../../test/support/nginx.js";
 import { type SampleService, startSampleService } from "../../../sample-service/index.js";
+import { nginxRouter } from "./nginx-router.js";
 
 /** The first value `read` gives that `done` accepts, or the last one after 5 s. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -68,9 +70,31 @@ describe.skipIf(!hasNginx)("nginx router (real nginx)", () => {
     expect(stats.upstreams.v1?.p99_ms).not.toBeNull();
   });
 
-  it("refuses a config nginx -t rejects, and keeps the previous one serving", async () => {
-    await expect(front.router.change({ weights: { v3: 1 } })).rejects.toThrow(/no upstream 'v3'/);
+  it("refuses weights for an upstream the route does not have, before writing anything", async () => {
+    await expect(front.router.change({ weights: { v3: 1 } })).rejects.toThrow(
+      /nginx route 'web': weights: 'v3' is not an upstream/,
+    );
     await front.router.change({ weights: { v1: 100 } });
+    expect(await servedBy(10)).toEqual({ v1: 10 });
+  });
+
+  it("puts the previous site file back when nginx -t refuses the new one, and reloads nothing", async () => {
+    const site = String(front.options.site);
+    const before = await readFile(site, "utf8");
+    // An upstream host nginx cannot resolve: the file is well-formed, and `nginx -t` refuses it.
+    const broken = nginxRouter({
+      name: "web",
+      conf: String(front.options.conf),
+      site,
+      command: front.options.command as string[],
+      listen: String(front.options.listen),
+      publicUrl: front.publicUrl,
+      upstreams: { v1: v1.url, v2: "http://no-such-host.invalid:9" },
+    });
+    await expect(broken.change({ weights: { v1: 50, v2: 50 } })).rejects.toThrow(
+      /nginx -t .* failed: .*no-such-host\.invalid.*the previous site file is back in place, nothing was reloaded/s,
+    );
+    expect(await readFile(site, "utf8")).toBe(before);
     expect(await servedBy(10)).toEqual({ v1: 10 });
   });
 
@@ -78,10 +102,18 @@ describe.skipIf(!hasNginx)("nginx router (real nginx)", () => {
     await front.router.change({ weights: { v1: 100 }, mirror: { to: "v2", percent: 100 } });
     const before = v2.requests();
     const since = Date.now();
+    // The copies reach v2 after the clients' answers: wait for them before changing v2's faults.
+    const mirrored = (n: number) =>
+      until(
+        async () => v2.requests() - before,
+        (seen) => seen >= n,
+      );
     for (let i = 0; i < 20; i++) await fetch(`${front.publicUrl}/orders/${i + 1}`);
+    await mirrored(20);
     v2.setFaults({ error_rate: 1 });
     try {
       for (let i = 0; i < 10; i++) await fetch(`${front.publicUrl}/orders/${i + 1}`);
+      await mirrored(30);
     } finally {
       v2.setFaults({ error_rate: 0 });
     }
